@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# minivmm top-level Makefile (the module itself is described by ./Kbuild).
+#
+#   make deps       install the Debian packages everything below needs (root)
+#   make            build minivmm.ko, minivmm-ctl, the selftests, the unit tests
+#   make demo       boot the Bochs (VT-x) test host, load the module, show caps
+#   make check      every test: unit, uapi, style, QEMU refusal, Bochs selftests
+#
+# Variables: KDIR (kernel build dir), KERNEL (6.1 or 6.12: picks KDIR),
+# HOST (bochs, qemu, kvm, auto) for 'make testhost', V=1 for verbose kbuild.
+
+SHELL       := /bin/bash
+TOP         := $(CURDIR)
+B           := $(TOP)/build
+
+# Kernel to build against: KDIR wins, then KERNEL=6.x (newest Debian amd64
+# headers of that series), then the running kernel's build dir, then the
+# newest 6.1 LTS headers (the default test-host kernel), then any.
+KERNEL      ?=
+newest_headers = $(shell ls -d /usr/src/linux-headers-$(1)*-amd64 2>/dev/null | sort -V | tail -n1)
+ifeq ($(origin KDIR),undefined)
+ifneq ($(KERNEL),)
+KDIR := $(call newest_headers,$(KERNEL).)
+else
+KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	  $(call newest_headers,6.1.) $(call newest_headers,))
+endif
+endif
+KVER         = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
+CC          ?= gcc
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	       -I$(TOP)/uapi -I$(B)/linux-tools
+STATIC      := -static -pthread
+
+# Files that ship inside Debian's linux-source-6.1 tarball and are extracted
+# at build time (never committed).
+LINUX_SRC_TAR ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.1*.tar.xz)))
+LINUX_TOOLS := $(B)/linux-tools
+HARNESS_H   := $(LINUX_TOOLS)/kselftest_harness.h
+CHECKPATCH  := $(LINUX_TOOLS)/scripts/checkpatch.pl
+
+.PHONY: deps all module ctl selftests unit-build unit tools check demo testhost \
+	checkpatch sparse uapi-check module-6.12 clean help
+.DEFAULT_GOAL := all
+
+all: module ctl selftests unit-build
+
+# Debian packages for building and for the test hosts (root).
+deps:
+	.ci/install-deps
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------- module --
+module:
+	@test -d "$(KDIR)" || { echo "no kernel build dir (KDIR='$(KDIR)'); install linux-headers-amd64 or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+	@mkdir -p $(B) && cp minivmm.ko $(B)/minivmm.ko
+
+# Build against the 6.12 LTS headers too (compat header keeps this building).
+module-6.12:
+	@d=$$(ls -d /usr/src/linux-headers-6.12*-amd64 2>/dev/null | sort -V | tail -1); \
+	test -n "$$d" || { echo "no 6.12 headers: apt-get install -t bookworm-backports linux-headers-6.12-amd64" >&2; exit 1; }; \
+	rm -rf $(B)/kbuild-6.12 && mkdir -p $(B)/kbuild-6.12 && \
+	cp -r Kbuild kmod uapi $(B)/kbuild-6.12/ && \
+	$(MAKE) -C $$d M=$(B)/kbuild-6.12 modules && \
+	echo "module-6.12: built $(B)/kbuild-6.12/minivmm.ko against $$d"
+
+# sparse names files by absolute path under M=$(TOP); pipefail keeps a
+# failed build from passing through tee.
+sparse: tools
+	set -o pipefail; $(MAKE) -C $(KDIR) M=$(TOP) C=2 modules 2>&1 | tee $(B)/sparse.log
+	@! grep -E '^($(TOP)/)?(kmod|uapi)/.*: (warning|error):' $(B)/sparse.log
+
+# ----------------------------------------------------- extracted tools --
+tools: $(HARNESS_H) $(CHECKPATCH)
+
+$(HARNESS_H) $(CHECKPATCH) &:
+	@test -f "$(LINUX_SRC_TAR)" || { echo "need Debian's linux-source-6.1 (apt-get install linux-source-6.1)" >&2; exit 1; }
+	@mkdir -p $(LINUX_TOOLS)
+	tar -xJf $(LINUX_SRC_TAR) -C $(LINUX_TOOLS) --strip-components=1 --wildcards \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	cp $(LINUX_TOOLS)/tools/testing/selftests/kselftest_harness.h \
+	   $(LINUX_TOOLS)/tools/testing/selftests/kselftest.h $(LINUX_TOOLS)/
+	@touch $(HARNESS_H) $(CHECKPATCH)
+
+# ------------------------------------------------------------ userspace --
+# userspace-ctl/lib: pure helpers (no device), also unit-tested.
+CTL_LIB_SRCS := $(wildcard userspace-ctl/lib/*.c)
+CTL_LIB_HDRS := $(wildcard userspace-ctl/lib/*.h)
+CTL_SRCS := $(wildcard userspace-ctl/*.c) $(CTL_LIB_SRCS)
+ctl: $(B)/minivmm-ctl
+$(B)/minivmm-ctl: $(CTL_SRCS) $(wildcard userspace-ctl/*.h) $(CTL_LIB_HDRS) uapi/linux/minivmm.h
+	@mkdir -p $(B)
+	$(CC) $(USER_CFLAGS) -Iuserspace-ctl/lib $(STATIC) -o $@ $(CTL_SRCS)
+
+SELFTEST_SRCS := $(wildcard selftests/minivmm/*_test.c)
+SELFTEST_LIB  := $(wildcard selftests/lib/*.c) userspace-ctl/lib/json_parse.c
+SELFTESTS     := $(patsubst selftests/minivmm/%.c,$(B)/selftests/%,$(SELFTEST_SRCS))
+selftests: $(SELFTESTS)
+$(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
+		$(CTL_LIB_HDRS) uapi/linux/minivmm.h | $(HARNESS_H)
+	@mkdir -p $(B)/selftests
+	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
+
+# Unit tests of code that needs no kernel: one binary, prints "N passed, N failed".
+UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) $(CTL_LIB_SRCS)
+unit-build: $(B)/unit-tests
+$(B)/unit-tests: $(UNIT_SRCS) $(wildcard selftests/unit/*.h kmod/common/*.h) $(CTL_LIB_HDRS) uapi/linux/minivmm.h
+	@mkdir -p $(B)
+	$(CC) $(USER_CFLAGS) -Ikmod -Iselftests/unit -Iuserspace-ctl/lib -o $@ $(UNIT_SRCS)
+unit: $(B)/unit-tests
+	$(B)/unit-tests
+
+# The uapi header must compile alone in userspace C (and C++).
+uapi-check:
+	@mkdir -p $(B)
+	printf '#include <linux/minivmm.h>\nint main(void){return 0;}\n' > $(B)/uapi-check.c
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -Iuapi -c $(B)/uapi-check.c -o $(B)/uapi-check.o
+	$(CC) -std=gnu89 -Wall -Wextra -Werror -Iuapi -c $(B)/uapi-check.c -o $(B)/uapi-check-89.o
+	g++ -x c++ -Wall -Wextra -Werror -Iuapi -c $(B)/uapi-check.c -o $(B)/uapi-check-cxx.o
+	@echo "uapi-check: uapi/linux/minivmm.h compiles alone (C11 pedantic, gnu89, C++)"
+
+# Kernel style over every kernel and uapi file.
+# (tracked and not-yet-added files alike: --others, minus .gitignore'd ones)
+KSTYLE_FILES = $(shell git ls-files --cached --others --exclude-standard \
+		 'kmod/*.c' 'kmod/*.h' 'uapi/*.h' 2>/dev/null || \
+		 find kmod uapi -name '*.[ch]')
+checkpatch: $(CHECKPATCH)
+	perl $(CHECKPATCH) --no-tree --terse --show-types -f $(KSTYLE_FILES)
+	@echo "checkpatch: clean"
+
+# --------------------------------------------------------- test hosts --
+HOST ?= auto
+testhost: all
+	selftests/testhost/run.sh --host $(HOST) --kver $(KVER) --plan $(or $(PLAN),selftests/testhost/plans/vmx.plan)
+
+demo: all
+	selftests/testhost/run.sh --host $(if $(filter auto,$(HOST)),vmx,$(HOST)) --kver $(KVER) \
+		--plan selftests/testhost/plans/demo.plan --show-output
+
+check: all tools
+	selftests/testhost/check.sh --kver $(KVER)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	rm -rf $(B)

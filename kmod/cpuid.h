@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The CPUID table of a vCPU: the default one and MINIVMM_SET_CPUID. */
+#ifndef MINIVMM_CPUID_H
+#define MINIVMM_CPUID_H
+
+#include "vm.h"
+
+int minivmm_cpuid_default(struct minivmm_vcpu *vcpu);
+int minivmm_cpuid_set(struct minivmm_vcpu *vcpu, struct minivmm_cpuid_entry *e,
+		      u32 n);
+
+#endif /* MINIVMM_CPUID_H */

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minivmm module life cycle: pick the hardware backend, let it check the
+ * CPU (refusing to load with -ENODEV when it cannot run guests), then
+ * create /dev/minivmm.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cache.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <linux/minivmm.h>
+#include "minivmm.h"
+#include "vm.h"
+#include "vmx/vmx_ops.h"
+
+/* Set once at load, before /dev/minivmm exists; read-only afterwards. */
+const struct minivmm_arch_ops *minivmm_arch __ro_after_init;
+
+/*
+ * The backend for this CPU. Only VT-x exists; an AMD-V backend will be
+ * chosen here by CPU vendor, so that still only one backend's probe runs
+ * and logs.
+ */
+static const struct minivmm_arch_ops *minivmm_pick_arch(void)
+{
+	return &vmx_arch_ops;
+}
+
+static int __init minivmm_init(void)
+{
+	const struct minivmm_arch_ops *ops = minivmm_pick_arch();
+	char desc[96];
+	int r;
+
+	r = ops->probe();
+	if (r)
+		return r;
+	if (ops->init) {
+		r = ops->init();
+		if (r)
+			return r;
+	}
+	minivmm_arch = ops;
+	minivmm_vcpu_init();
+
+	r = minivmm_dev_register();
+	if (r) {
+		pr_err("cannot register /dev/minivmm: %d\n", r);
+		goto exit_arch;
+	}
+
+	if (ops->describe)
+		ops->describe(desc, sizeof(desc));
+	else
+		strscpy(desc, ops->name, sizeof(desc));
+	pr_info("loaded, %s, API %d\n", desc, MINIVMM_API_VERSION);
+	return 0;
+
+exit_arch:
+	minivmm_vcpu_exit();
+	if (ops->exit)
+		ops->exit();
+	return r;
+}
+
+static void __exit minivmm_exit(void)
+{
+	minivmm_dev_unregister();
+	minivmm_vcpu_exit();
+	if (minivmm_arch->exit)
+		minivmm_arch->exit();
+	pr_info("unloaded\n");
+}
+
+module_init(minivmm_init);
+module_exit(minivmm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("minivmm developers");
+MODULE_DESCRIPTION("minivmm: a minimal hypervisor on Intel VT-x with EPT");

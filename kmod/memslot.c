@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory slots. Guest memory is the VMM's own pageable memory: a
+ * guest page is looked up in the VMM's page tables when the guest first
+ * touches it (get_user_pages, which faults it in or swaps it back), mapped
+ * into the second-level tables, and its reference dropped at once. Nothing
+ * is pinned; the MMU notifier keeps the mapping coherent.
+ */
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include "arch_ops.h"
+#include "memslot.h"
+#include "common/memslot_check.h"
+
+/* Guest-physical addresses minivmm accepts: below 2^46 (64 TiB). */
+#define MINIVMM_MAX_GPA		(1ULL << 46)
+
+/**
+ * minivmm_find_slot() - the slot holding a guest-physical address
+ * @vm: the VM; caller holds vm->mmu_lock or vm->lock.
+ * @gpa: the address.
+ *
+ * Return: the slot, or NULL when @gpa is in none.
+ */
+const struct minivmm_memslot *minivmm_find_slot(struct minivmm_vm *vm, u64 gpa)
+{
+	int i;
+
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
+		const struct minivmm_memslot *s = &vm->slots[i];
+
+		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+/* Is every page of [start, start + len) inside some readable VMA? */
+static bool range_mapped(struct mm_struct *mm, u64 start, u64 len)
+{
+	u64 end = start + len;
+	struct vm_area_struct *vma;
+	bool ok = true;
+
+	mmap_read_lock(mm);
+	while (start < end) {
+		vma = find_vma(mm, start);
+		if (!vma || vma->vm_start > start || !(vma->vm_flags & VM_READ)) {
+			ok = false;
+			break;
+		}
+		start = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return ok;
+}
+
+/**
+ * minivmm_set_memory_region() - MINIVMM_SET_MEMORY_REGION
+ * @vm: the VM.
+ * @r: the region (copied from userspace).
+ *
+ * A changed or deleted slot loses its second-level mappings first.
+ * Return: 0; -EINVAL for bad arguments (see minivmm_region_check());
+ * -EEXIST for an overlap; -EFAULT when the userspace range is not mapped.
+ */
+int minivmm_set_memory_region(struct minivmm_vm *vm,
+			      const struct minivmm_memory_region *r)
+{
+	struct minivmm_slot_range ranges[MINIVMM_MAX_MEMSLOTS];
+	struct minivmm_memslot *slot;
+	bool flush = false;
+	int i, ret;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
+		ranges[i].gpa = vm->slots[i].gpa;
+		ranges[i].size = vm->slots[i].size;
+	}
+	ret = minivmm_region_check(r, ranges, MINIVMM_MAX_GPA, TASK_SIZE_MAX);
+	if (ret)
+		goto out;
+	if (r->memory_size && !range_mapped(vm->mm, r->userspace_addr, r->memory_size)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	slot = &vm->slots[r->slot];
+	spin_lock(&vm->mmu_lock);
+	if (slot->size)
+		flush = minivmm_arch->zap_range(vm, slot->gpa, slot->size);
+	slot->gpa = r->guest_phys_addr;
+	slot->size = r->memory_size;
+	slot->uaddr = r->userspace_addr;
+	slot->flags = r->flags;
+	/* Faults that looked at the old slot retry. */
+	vm->mmu_seq++;
+	spin_unlock(&vm->mmu_lock);
+	if (flush)
+		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/**
+ * minivmm_mmu_retry() - must a fault that started at @seq start again?
+ * @vm: the VM; caller holds vm->mmu_lock.
+ * @seq: vm->mmu_seq when the fault looked the page up.
+ *
+ * Return: true when an invalidation ran or runs since.
+ */
+bool minivmm_mmu_retry(struct minivmm_vm *vm, unsigned long seq)
+{
+	lockdep_assert_held(&vm->mmu_lock);
+	return vm->mmu_invalidating || vm->mmu_seq != seq;
+}
+
+/**
+ * minivmm_gpa_to_page() - the host page behind a guest-physical address
+ * @vm: the VM; called from the thread of a vCPU, preemptible.
+ * @gpa: the address.
+ * @write: the guest writes: the page must be writable.
+ * @page: out: the page, with a reference the caller drops once mapped.
+ * @writable: out: the page may be mapped writable.
+ * @seq: out: vm->mmu_seq before the lookup, for minivmm_mmu_retry().
+ *
+ * Return: 0; -ENOENT outside every slot; -EPERM for a write to a
+ * read-only slot; -EIO from another process; -EFAULT (or another gup
+ * errno) when the VMM's memory there is gone.
+ */
+int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
+			struct page **page, bool *writable, unsigned long *seq)
+{
+	const struct minivmm_memslot *slot;
+	unsigned long hva;
+	bool ro;
+	long n;
+
+	spin_lock(&vm->mmu_lock);
+	slot = minivmm_find_slot(vm, gpa);
+	if (!slot) {
+		spin_unlock(&vm->mmu_lock);
+		return -ENOENT;
+	}
+	ro = slot->flags & MINIVMM_MEM_READONLY;
+	hva = (slot->uaddr + (gpa - slot->gpa)) & PAGE_MASK;
+	*seq = vm->mmu_seq;
+	spin_unlock(&vm->mmu_lock);
+	if (write && ro)
+		return -EPERM;
+	if (current->mm != vm->mm)
+		return -EIO;
+	/* Ordered by the lock: the lookup below sees invalidations after seq. */
+	if (!ro) {
+		n = get_user_pages_unlocked(hva, 1, page, FOLL_WRITE);
+		if (n == 1) {
+			*writable = true;
+			return 0;
+		}
+		if (write || n == -EINTR || n == -EAGAIN)
+			return n < 0 ? n : -EFAULT;
+	}
+	n = get_user_pages_unlocked(hva, 1, page, 0);
+	if (n == 1) {
+		*writable = false;
+		return 0;
+	}
+	return n < 0 ? n : -EFAULT;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Coherence between the VMM's page tables and the second-level (EPT)
+ * tables. When the host unmaps, migrates, swaps out or write-protects
+ * VMM memory that backs a slot, the covered guest mappings are zapped and
+ * every vCPU flushes before the host may reuse the page. Faults that raced
+ * with an invalidation see mmu_seq/mmu_invalidating and retry.
+ */
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/sched/mm.h>
+#include "arch_ops.h"
+#include "vm.h"
+
+static struct minivmm_vm *mn_to_vm(struct mmu_notifier *mn)
+{
+	return container_of(mn, struct minivmm_vm, mn);
+}
+
+/* Zap the guest range backed by [start, end) of the VMM. Under mmu_lock. */
+static bool zap_hva_range(struct minivmm_vm *vm, unsigned long start,
+			  unsigned long end)
+{
+	bool flush = false;
+	int i;
+
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
+		const struct minivmm_memslot *s = &vm->slots[i];
+		u64 lo, hi;
+
+		if (!s->size)
+			continue;
+		lo = max_t(u64, start, s->uaddr);
+		hi = min_t(u64, end, s->uaddr + s->size);
+		if (lo >= hi)
+			continue;
+		lo &= PAGE_MASK;
+		hi = PAGE_ALIGN(hi);
+		flush |= minivmm_arch->zap_range(vm, s->gpa + (lo - s->uaddr), hi - lo);
+	}
+	return flush;
+}
+
+static int mn_invalidate_range_start(struct mmu_notifier *mn,
+				     const struct mmu_notifier_range *range)
+{
+	struct minivmm_vm *vm = mn_to_vm(mn);
+	bool flush;
+
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_invalidating++;
+	flush = zap_hva_range(vm, range->start, range->end);
+	spin_unlock(&vm->mmu_lock);
+	if (flush)
+		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+	return 0;
+}
+
+static void mn_invalidate_range_end(struct mmu_notifier *mn,
+				    const struct mmu_notifier_range *range)
+{
+	struct minivmm_vm *vm = mn_to_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_seq++;
+	vm->mmu_invalidating--;
+	spin_unlock(&vm->mmu_lock);
+}
+
+static void mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct minivmm_vm *vm = mn_to_vm(mn);
+	bool flush;
+
+	spin_lock(&vm->mmu_lock);
+	flush = zap_hva_range(vm, 0, ULONG_MAX);
+	vm->mmu_seq++;
+	spin_unlock(&vm->mmu_lock);
+	if (flush)
+		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+}
+
+static const struct mmu_notifier_ops minivmm_mn_ops = {
+	.invalidate_range_start	= mn_invalidate_range_start,
+	.invalidate_range_end	= mn_invalidate_range_end,
+	.release		= mn_release,
+};
+
+/**
+ * minivmm_mmu_notifier_register() - watch the VM's address space
+ * @vm: the VM; vm->mm is current->mm.
+ *
+ * Return: 0 or a negative errno.
+ */
+int minivmm_mmu_notifier_register(struct minivmm_vm *vm)
+{
+	int r;
+
+	vm->mn.ops = &minivmm_mn_ops;
+	r = mmu_notifier_register(&vm->mn, vm->mm);
+	if (!r)
+		vm->mn_registered = true;
+	return r;
+}
+
+/**
+ * minivmm_mmu_notifier_unregister() - stop watching; safe after release
+ * @vm: the VM (vm->mm still grabbed).
+ */
+void minivmm_mmu_notifier_unregister(struct minivmm_vm *vm)
+{
+	if (vm->mn_registered)
+		mmu_notifier_unregister(&vm->mn, vm->mm);
+	vm->mn_registered = false;
+}

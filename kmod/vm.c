@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM file descriptors: creation (MINIVMM_CREATE_VM), the VM ioctls, and the
+ * VM's life cycle. The VM fd and every vCPU hold a reference; the last one
+ * frees the vCPUs, the MMU notifier, the second-level tables, and VMX's
+ * hold on the CPUs, so fds may be closed in any order.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "arch_ops.h"
+#include "vm.h"
+#include "memslot.h"
+
+static void vm_destroy(struct minivmm_vm *vm)
+{
+	int i;
+
+	minivmm_mmu_notifier_unregister(vm);
+	for (i = 0; i < MINIVMM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			minivmm_vcpu_destroy(vm->vcpus[i]);
+	minivmm_arch->vm_destroy(vm);
+	mmdrop(vm->mm);
+	kfree(vm);
+	minivmm_arch->hardware_put();
+	module_put(THIS_MODULE);
+}
+
+/**
+ * minivmm_vm_put() - drop a reference to a VM; the last one frees it
+ * @vm: the VM.
+ */
+void minivmm_vm_put(struct minivmm_vm *vm)
+{
+	if (refcount_dec_and_test(&vm->users))
+		vm_destroy(vm);
+}
+
+static int vm_release(struct inode *inode, struct file *file)
+{
+	minivmm_vm_put(file->private_data);
+	return 0;
+}
+
+/**
+ * minivmm_vm_ioctl() - ioctls on a VM fd
+ * @file: the VM fd.
+ * @cmd: MINIVMM_CREATE_VCPU or MINIVMM_SET_MEMORY_REGION.
+ * @arg: the vCPU id, or a pointer to struct minivmm_memory_region.
+ *
+ * Only the process that created the VM may use it (-EIO otherwise).
+ * Return: a vCPU fd, 0, or a negative errno; -ENOTTY for unknown ioctls.
+ */
+static long minivmm_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct minivmm_vm *vm = file->private_data;
+	struct minivmm_memory_region region;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+	switch (cmd) {
+	case MINIVMM_CREATE_VCPU:
+		return minivmm_vcpu_create(vm, arg);
+	case MINIVMM_SET_MEMORY_REGION:
+		if (copy_from_user(&region, (void __user *)arg, sizeof(region)))
+			return -EFAULT;
+		return minivmm_set_memory_region(vm, &region);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations minivmm_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vm_release,
+	.unlocked_ioctl	= minivmm_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * minivmm_vm_create() - MINIVMM_CREATE_VM: a new VM and its fd
+ *
+ * Takes VMX on every CPU if this is the first VM. Return: the VM fd,
+ * -EBUSY when another hypervisor holds VMX, -ENOMEM, or another errno.
+ */
+int minivmm_vm_create(void)
+{
+	struct minivmm_vm *vm;
+	int r, fd;
+
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	r = minivmm_arch->hardware_get();
+	if (r)
+		goto put_module;
+	r = -ENOMEM;
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		goto put_hw;
+	refcount_set(&vm->users, 1);
+	mutex_init(&vm->lock);
+	spin_lock_init(&vm->mmu_lock);
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+	r = minivmm_arch->vm_init(vm);
+	if (r)
+		goto free_vm;
+	r = minivmm_mmu_notifier_register(vm);
+	if (r)
+		goto arch_destroy;
+	fd = anon_inode_getfd("minivmm-vm", &minivmm_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		/* vm_destroy() undoes everything, module reference included. */
+		minivmm_vm_put(vm);
+		return fd;
+	}
+	return fd;
+
+arch_destroy:
+	minivmm_arch->vm_destroy(vm);
+free_vm:
+	mmdrop(vm->mm);
+	kfree(vm);
+put_hw:
+	minivmm_arch->hardware_put();
+put_module:
+	module_put(THIS_MODULE);
+	return r;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VMs and vCPUs as common code sees them. Backend state hangs off ->arch;
+ * common code never looks inside it.
+ */
+#ifndef MINIVMM_VM_H
+#define MINIVMM_VM_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/refcount.h>
+#include <linux/mmu_notifier.h>
+#include <linux/preempt.h>
+#include <asm/fpu/api.h>
+#include <linux/minivmm.h>
+
+struct minivmm_vcpu;
+
+/**
+ * struct minivmm_memslot - one guest-physical range backed by VMM memory
+ * @gpa: first guest-physical address (page aligned).
+ * @size: bytes (page aligned); 0 means the slot is unused.
+ * @uaddr: first byte of the backing in the VMM's address space.
+ * @flags: MINIVMM_MEM_* flags.
+ */
+struct minivmm_memslot {
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	u32 flags;
+};
+
+/**
+ * struct minivmm_vm - a virtual machine
+ * @users: references: the VM fd and every vCPU.
+ * @mm: the address space of the process that created the VM; only it may
+ *	run vCPUs or change memory (others get -EIO), as with KVM.
+ * @lock: serialises vCPU creation and memory-slot changes.
+ * @slots: the memory slots, read under @mmu_lock or @lock.
+ * @vcpus: vCPUs by id; a vCPU holds a VM reference, not the reverse.
+ * @nr_vcpus: vCPUs created.
+ * @mmu_lock: protects the backend's second-level page tables and the
+ *	invalidation state below; taken in MMU-notifier context, never sleeps.
+ * @mmu_seq: bumped at the end of every invalidation.
+ * @mmu_invalidating: invalidations in progress.
+ * @mn: MMU notifier on @mm keeping second-level tables coherent.
+ * @mn_registered: @mn is live.
+ * @arch: backend state.
+ */
+struct minivmm_vm {
+	refcount_t users;
+	struct mm_struct *mm;
+	struct mutex lock;
+	struct minivmm_memslot slots[MINIVMM_MAX_MEMSLOTS];
+	struct minivmm_vcpu *vcpus[MINIVMM_MAX_VCPUS];
+	unsigned int nr_vcpus;
+	spinlock_t mmu_lock;
+	unsigned long mmu_seq;
+	long mmu_invalidating;
+	struct mmu_notifier mn;
+	bool mn_registered;
+	void *arch;
+};
+
+/* minivmm_vcpu.mode */
+enum minivmm_vcpu_mode {
+	MINIVMM_OUTSIDE_GUEST,
+	MINIVMM_IN_GUEST,
+};
+
+/* Where port I/O data sits in the run page (minivmm_run.io.data_offset). */
+#define MINIVMM_PIO_DATA_OFFSET	512
+
+/* Requests (bits of minivmm_vcpu.requests) served before the next entry. */
+#define MINIVMM_REQ_TLB_FLUSH	0
+
+/**
+ * struct minivmm_vcpu - a virtual CPU
+ * @vm: its VM (holds a reference).
+ * @id: 0 .. MINIVMM_MAX_VCPUS - 1.
+ * @mutex: serialises the vCPU's ioctls (RUN included).
+ * @run: the page shared with userspace (struct minivmm_run).
+ * @cpu: host CPU it last ran on, -1 before the first run.
+ * @mode: MINIVMM_IN_GUEST between the last request check and VM exit.
+ * @requests: MINIVMM_REQ_* bits.
+ * @guest_fpu: the guest's FPU/XSAVE state, swapped in during RUN.
+ * @pn: preempt notifier, registered while RUN runs.
+ * @pio_pending: an IN exit awaits its data from userspace.
+ * @pio_size: its size in bytes.
+ * @hypercall_pending: a hypercall exit awaits its return value.
+ * @irq_pending: @irq_vector waits to be injected.
+ * @irq_vector: the external interrupt queued by MINIVMM_INTERRUPT.
+ * @cpuid: the CPUID table the guest sees. @cpuid_nent: its entries.
+ * @arch: backend state.
+ */
+struct minivmm_vcpu {
+	struct minivmm_vm *vm;
+	u32 id;
+	struct mutex mutex;
+	struct minivmm_run *run;
+	int cpu;
+	int mode;
+	unsigned long requests;
+	struct fpu_guest guest_fpu;
+	struct preempt_notifier pn;
+	bool pio_pending;
+	u8 pio_size;
+	bool hypercall_pending;
+	bool irq_pending;
+	u8 irq_vector;
+	struct minivmm_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+	void *arch;
+};
+
+int minivmm_vm_create(void);
+void minivmm_vm_put(struct minivmm_vm *vm);
+int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id);
+long minivmm_vcpu_run(struct minivmm_vcpu *vcpu);
+void minivmm_vcpu_destroy(struct minivmm_vcpu *vcpu);
+void minivmm_vcpu_init(void);
+void minivmm_vcpu_exit(void);
+
+const struct minivmm_memslot *minivmm_find_slot(struct minivmm_vm *vm, u64 gpa);
+int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
+			struct page **page, bool *writable, unsigned long *seq);
+bool minivmm_mmu_retry(struct minivmm_vm *vm, unsigned long seq);
+void minivmm_request_all(struct minivmm_vm *vm, int req);
+
+int minivmm_mmu_notifier_register(struct minivmm_vm *vm);
+void minivmm_mmu_notifier_unregister(struct minivmm_vm *vm);
+
+#endif /* MINIVMM_VM_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The world switch: load the guest's general-purpose registers, VMLAUNCH or
+ * VMRESUME, and on VM exit (HOST_RIP = minivmm_vmx_vmexit) store them back.
+ * RSP, RIP and RFLAGS of the guest live in the VMCS; CR2 is handled in C.
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/ibt.h>
+#include <asm/nospec-branch.h>
+#include <asm/unwind_hints.h>
+
+/* Offsets in the register array, indexed by x86 register number. */
+#define R_RAX	(0 * 8)
+#define R_RCX	(1 * 8)
+#define R_RDX	(2 * 8)
+#define R_RBX	(3 * 8)
+#define R_RBP	(5 * 8)
+#define R_RSI	(6 * 8)
+#define R_RDI	(7 * 8)
+#define R_R8	(8 * 8)
+#define R_R9	(9 * 8)
+#define R_R10	(10 * 8)
+#define R_R11	(11 * 8)
+#define R_R12	(12 * 8)
+#define R_R13	(13 * 8)
+#define R_R14	(14 * 8)
+#define R_R15	(15 * 8)
+
+#define VMCS_HOST_RSP	0x6c14
+
+.text
+
+/*
+ * int minivmm_vmx_enter(unsigned long *regs, int launched)
+ *
+ * Returns 0 after a VM exit, 1 when VMLAUNCH/VMRESUME itself failed
+ * (VMfailValid or VMfailInvalid: read VM_INSTRUCTION_ERROR).
+ * Called with interrupts disabled and this vCPU's VMCS current.
+ */
+SYM_FUNC_START(minivmm_vmx_enter)
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%rbx
+	/* The register array, found again at 0(%rsp) after the VM exit. */
+	push	%rdi
+
+	mov	$VMCS_HOST_RSP, %eax
+	vmwrite	%rsp, %rax
+
+	/* Flags from this test survive the movs below. */
+	test	%esi, %esi
+
+	mov	R_RAX(%rdi), %rax
+	mov	R_RCX(%rdi), %rcx
+	mov	R_RDX(%rdi), %rdx
+	mov	R_RBX(%rdi), %rbx
+	mov	R_RBP(%rdi), %rbp
+	mov	R_RSI(%rdi), %rsi
+	mov	R_R8(%rdi), %r8
+	mov	R_R9(%rdi), %r9
+	mov	R_R10(%rdi), %r10
+	mov	R_R11(%rdi), %r11
+	mov	R_R12(%rdi), %r12
+	mov	R_R13(%rdi), %r13
+	mov	R_R14(%rdi), %r14
+	mov	R_R15(%rdi), %r15
+	mov	R_RDI(%rdi), %rdi
+
+	jnz	.Lvmresume
+	UNWIND_HINT_SAVE
+	vmlaunch
+	jmp	.Lvmfail
+.Lvmresume:
+	UNWIND_HINT_SAVE
+	vmresume
+
+.Lvmfail:
+	/* The guest never ran: drop the array pointer, return 1. */
+	add	$8, %rsp
+	mov	$1, %eax
+	jmp	.Lout
+
+SYM_INNER_LABEL(minivmm_vmx_vmexit, SYM_L_GLOBAL)
+	UNWIND_HINT_RESTORE
+	ENDBR
+	push	%rax
+	mov	8(%rsp), %rax
+	mov	%rcx, R_RCX(%rax)
+	mov	%rdx, R_RDX(%rax)
+	mov	%rbx, R_RBX(%rax)
+	mov	%rbp, R_RBP(%rax)
+	mov	%rsi, R_RSI(%rax)
+	mov	%rdi, R_RDI(%rax)
+	mov	%r8, R_R8(%rax)
+	mov	%r9, R_R9(%rax)
+	mov	%r10, R_R10(%rax)
+	mov	%r11, R_R11(%rax)
+	mov	%r12, R_R12(%rax)
+	mov	%r13, R_R13(%rax)
+	mov	%r14, R_R14(%rax)
+	mov	%r15, R_R15(%rax)
+	pop	R_RAX(%rax)
+
+	/* Leave no guest value in a register the host might speculate on. */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%ebx, %ebx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, X86_FEATURE_RSB_VMEXIT_LITE
+
+	add	$8, %rsp
+	xor	%eax, %eax
+.Lout:
+	pop	%rbx
+	pop	%r12
+	pop	%r13
+	pop	%r14
+	pop	%r15
+	pop	%rbp
+	RET
+SYM_FUNC_END(minivmm_vmx_enter)

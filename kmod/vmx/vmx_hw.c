@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMX operation on the host CPUs. minivmm holds VMX (CR4.VMXE + VMXON) on
+ * every online CPU only while at least one VM exists, so that Linux's own
+ * kvm_intel, which does the same, can take turns with it. CPU hotplug and
+ * reboot (kexec included) VMCLEAR every active VMCS and leave VMX.
+ */
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
+#include <asm/tlbflush.h>
+#include <asm/special_insns.h>
+#include "vmx.h"
+#include "vmx_insn.h"
+
+static DEFINE_MUTEX(vmx_hw_lock);
+static unsigned int vmx_users;		/* VMs alive, under vmx_hw_lock */
+static bool vmx_rebooting;
+static enum cpuhp_state vmx_cpuhp_state;
+
+static DEFINE_PER_CPU(struct page *, vmxon_page);
+static DEFINE_PER_CPU(bool, vmx_on);
+static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
+static DEFINE_PER_CPU(struct vmx_vcpu *, current_vmx);
+
+/**
+ * vmx_vmwrite_error() - report a VMWRITE that the CPU refused
+ * @field: VMCS field encoding.
+ * @value: the value written.
+ */
+void vmx_vmwrite_error(unsigned long field, unsigned long value)
+{
+	pr_warn_ratelimited("minivmm: vmwrite 0x%lx <- 0x%lx failed, error %lu\n",
+			    field, value, vmcs_read(VM_INSTRUCTION_ERROR));
+}
+
+/**
+ * vmx_insn_fault() - report a VMX instruction that faulted
+ * @insn: its mnemonic.
+ */
+void vmx_insn_fault(const char *insn)
+{
+	pr_warn_ratelimited("minivmm: %s faulted on CPU %d\n", insn,
+			    raw_smp_processor_id());
+}
+
+struct vmx_vcpu *vmx_current(void)
+{
+	return this_cpu_read(current_vmx);
+}
+
+void vmx_set_current(struct vmx_vcpu *vmx)
+{
+	this_cpu_write(current_vmx, vmx);
+}
+
+/* Called on @cpu with preemption off: note that @vmx's VMCS is active here. */
+void vmx_track_loaded(struct vmx_vcpu *vmx, int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	list_add(&vmx->loaded_link, per_cpu_ptr(&loaded_vmcss, cpu));
+	local_irq_restore(flags);
+}
+
+static void __vmx_vmclear(void *arg)
+{
+	struct vmx_vcpu *vmx = arg;
+	int cpu = raw_smp_processor_id();
+
+	if (vmx->vcpu->cpu != cpu)
+		return;
+	vmx_vmclear(vmx->vmcs_pa);
+	if (this_cpu_read(current_vmx) == vmx)
+		this_cpu_write(current_vmx, NULL);
+	list_del(&vmx->loaded_link);
+	vmx->launched = false;
+	/* Order the list removal before another CPU loads this VMCS. */
+	smp_wmb();
+	vmx->vcpu->cpu = -1;
+}
+
+/**
+ * vmx_vmclear_on_cpu() - VMCLEAR a vCPU's VMCS on the CPU where it is active
+ * @vmx: the vCPU; its VMCS may be active on another CPU.
+ */
+void vmx_vmclear_on_cpu(struct vmx_vcpu *vmx)
+{
+	int cpu = vmx->vcpu->cpu;
+
+	if (cpu < 0)
+		return;
+	smp_call_function_single(cpu, __vmx_vmclear, vmx, 1);
+}
+
+static void vmclear_all_on_this_cpu(void)
+{
+	struct list_head *head = this_cpu_ptr(&loaded_vmcss);
+	struct vmx_vcpu *vmx, *n;
+
+	list_for_each_entry_safe(vmx, n, head, loaded_link)
+		__vmx_vmclear(vmx);
+}
+
+/* Enter VMX operation on this CPU. Interrupts off. */
+static int vmx_cpu_enable(void)
+{
+	struct page *page = this_cpu_read(vmxon_page);
+	int r;
+
+	if (this_cpu_read(vmx_on))
+		return 0;
+	if (!page)
+		return -ENOMEM;
+	if (cr4_read_shadow() & X86_CR4_VMXE)
+		return -EBUSY;
+	cr4_set_bits(X86_CR4_VMXE);
+	r = vmx_vmxon(page_to_phys(page));
+	if (r) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		return r == -EFAULT ? -EIO : -EBUSY;
+	}
+	/* A fresh VMXON leaves stale EPT translations possible: flush all. */
+	if (vmx_cfg.ept_vpid_cap & VMX_EPT_EXTENT_GLOBAL_BIT)
+		vmx_invept(VMX_INVEPT_GLOBAL, 0);
+	this_cpu_write(vmx_on, true);
+	return 0;
+}
+
+/* Leave VMX operation on this CPU. Interrupts off. */
+static void vmx_cpu_disable(void)
+{
+	if (!this_cpu_read(vmx_on))
+		return;
+	vmclear_all_on_this_cpu();
+	vmx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
+	this_cpu_write(vmx_on, false);
+}
+
+static int vmx_alloc_vmxon(int cpu)
+{
+	struct page *page;
+
+	if (per_cpu(vmxon_page, cpu))
+		return 0;
+	page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	if (!page)
+		return -ENOMEM;
+	*(u32 *)page_address(page) = vmx_cfg.revision_id;
+	per_cpu(vmxon_page, cpu) = page;
+	return 0;
+}
+
+static void vmx_free_vmxon(int cpu)
+{
+	if (per_cpu(vmxon_page, cpu)) {
+		__free_page(per_cpu(vmxon_page, cpu));
+		per_cpu(vmxon_page, cpu) = NULL;
+	}
+}
+
+static void enable_fn(void *arg)
+{
+	atomic_t *failed = arg;
+	int r = vmx_cpu_enable();
+
+	if (r)
+		atomic_cmpxchg(failed, 0, r);
+}
+
+static void disable_fn(void *arg)
+{
+	vmx_cpu_disable();
+}
+
+/**
+ * vmx_hardware_get() - take VMX on every online CPU for one more VM
+ *
+ * The first VM turns VMX on everywhere. Return: 0; -EBUSY when another
+ * hypervisor holds VMX on some CPU; -ENOMEM; -EIO when VMXON failed.
+ */
+int vmx_hardware_get(void)
+{
+	atomic_t failed = ATOMIC_INIT(0);
+	int cpu, r = 0;
+
+	mutex_lock(&vmx_hw_lock);
+	if (vmx_rebooting) {
+		r = -EBUSY;
+		goto out;
+	}
+	if (vmx_users++)
+		goto out;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		r = vmx_alloc_vmxon(cpu);
+		if (r)
+			break;
+	}
+	if (!r) {
+		on_each_cpu(enable_fn, &failed, 1);
+		r = atomic_read(&failed);
+	}
+	if (r) {
+		on_each_cpu(disable_fn, NULL, 1);
+		for_each_possible_cpu(cpu)
+			vmx_free_vmxon(cpu);
+		vmx_users = 0;
+		if (r == -EBUSY)
+			pr_warn_ratelimited("minivmm: VMX is held by another hypervisor (CR4.VMXE set)\n");
+	}
+	cpus_read_unlock();
+out:
+	mutex_unlock(&vmx_hw_lock);
+	return r;
+}
+
+/**
+ * vmx_hardware_put() - drop one VM's hold on VMX; the last one leaves VMX
+ */
+void vmx_hardware_put(void)
+{
+	int cpu;
+
+	mutex_lock(&vmx_hw_lock);
+	if (!WARN_ON(!vmx_users) && !--vmx_users) {
+		cpus_read_lock();
+		on_each_cpu(disable_fn, NULL, 1);
+		for_each_possible_cpu(cpu)
+			vmx_free_vmxon(cpu);
+		cpus_read_unlock();
+	}
+	mutex_unlock(&vmx_hw_lock);
+}
+
+static int vmx_cpu_online(unsigned int cpu)
+{
+	int r = 0;
+
+	mutex_lock(&vmx_hw_lock);
+	if (vmx_users) {
+		r = vmx_alloc_vmxon(cpu);
+		if (!r) {
+			local_irq_disable();
+			r = vmx_cpu_enable();
+			local_irq_enable();
+		}
+		if (r)
+			pr_err("minivmm: CPU %u cannot enter VMX (%d)\n", cpu, r);
+	}
+	mutex_unlock(&vmx_hw_lock);
+	return r;
+}
+
+static int vmx_cpu_offline(unsigned int cpu)
+{
+	local_irq_disable();
+	vmx_cpu_disable();
+	local_irq_enable();
+	return 0;
+}
+
+static int vmx_reboot(struct notifier_block *nb, unsigned long code, void *p)
+{
+	/* No new VM from now on; VMCLEAR and leave VMX everywhere. */
+	vmx_rebooting = true;
+	on_each_cpu(disable_fn, NULL, 1);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vmx_reboot_nb = {
+	.notifier_call = vmx_reboot,
+};
+
+/**
+ * vmx_hw_init() - set up per-CPU state, hotplug and reboot handling
+ *
+ * Return: 0 or a negative errno.
+ */
+int vmx_hw_init(void)
+{
+	int cpu, r;
+
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(per_cpu_ptr(&loaded_vmcss, cpu));
+	r = vmx_config_setup();
+	if (r)
+		return r;
+	r = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "minivmm/vmx:online",
+				      vmx_cpu_online, vmx_cpu_offline);
+	if (r < 0)
+		return r;
+	vmx_cpuhp_state = r;
+	register_reboot_notifier(&vmx_reboot_nb);
+	return 0;
+}
+
+/**
+ * vmx_hw_exit() - undo vmx_hw_init(); every VM is gone by now
+ */
+void vmx_hw_exit(void)
+{
+	unregister_reboot_notifier(&vmx_reboot_nb);
+	cpuhp_remove_state_nocalls(vmx_cpuhp_state);
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minivmm-ctl ($MINIVMM_CTL, default /bin/minivmm-ctl) against the loaded
+ * module: its report matches MINIVMM_GET_CAPS, --json is one valid JSON
+ * object, and each failure has its documented exit code and message.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "kselftest_harness.h"
+#include "json_parse.h"
+#include "mvmm.h"
+#include "run.h"
+
+#define NOBODY	65534
+
+/* Each capability: its line in the text report and its JSON key. */
+static const struct {
+	unsigned long long bit;
+	const char *text;
+	const char *key;
+} cap_words[] = {
+	{ MINIVMM_CAP_VMX, "VMX", "vmx" },
+	{ MINIVMM_CAP_VMX_FW_ENABLED, "Enabled by firmware", "vmx_fw_enabled" },
+	{ MINIVMM_CAP_EPT, "EPT", "ept" },
+	{ MINIVMM_CAP_EPT_4LEVEL, "EPT 4-level walk", "ept_4level" },
+	{ MINIVMM_CAP_EPT_WB, "EPT write-back", "ept_wb" },
+	{ MINIVMM_CAP_EPT_2M, "EPT 2 MiB pages", "ept_2m" },
+	{ MINIVMM_CAP_EPT_1G, "EPT 1 GiB pages", "ept_1g" },
+	{ MINIVMM_CAP_EPT_AD, "EPT accessed/dirty", "ept_ad" },
+	{ MINIVMM_CAP_VPID, "VPID", "vpid" },
+	{ MINIVMM_CAP_UNRESTRICTED_GUEST, "Unrestricted guest",
+	  "unrestricted_guest" },
+	{ MINIVMM_CAP_INVEPT, "INVEPT", "invept" },
+	{ MINIVMM_CAP_INVVPID, "INVVPID", "invvpid" },
+	{ MINIVMM_CAP_PREEMPTION_TIMER, "Preemption timer",
+	  "preemption_timer" },
+	{ MINIVMM_CAP_TRUE_CTLS, "True controls", "true_ctls" },
+	{ MINIVMM_CAP_SECONDARY_CTLS, "Secondary controls", "secondary_ctls" },
+};
+
+#define N_CAPS	(sizeof(cap_words) / sizeof(cap_words[0]))
+
+static const char *ctl_path(void)
+{
+	return env_or(MVMM_ENV_CTL, MVMM_DEFAULT_CTL);
+}
+
+/*
+ * Runs minivmm-ctl with up to 4 arguments (the first NULL ends them), as
+ * @uid when not 0, with @env overrides (default: MINIVMM_DEV unset).
+ */
+static int ctl(struct run_result *r, const char *const *env, uid_t uid,
+	       const char *a0, const char *a1, const char *a2,
+	       const char *a3)
+{
+	static const char *const clean_env[] = { "MINIVMM_DEV", NULL };
+	const char *argv[] = { ctl_path(), a0, a1, a2, a3, NULL };
+	struct run_opts o = { .env = env ? env : clean_env, .uid = uid,
+			      .gid = uid };
+
+	return run_program(argv, &o, r);
+}
+
+#define NO_LINE	"(no such line)"
+
+/* Value after "  KEY  " on a line of the text report, or NO_LINE. */
+static const char *text_value(const char *out, const char *key)
+{
+	static char buf[256];
+	size_t n = strlen(key);
+	const char *p;
+
+	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, "  ", 2) || strncmp(p + 2, key, n) ||
+		    strncmp(p + 2 + n, "  ", 2))
+			continue;
+		p += 2 + n + strspn(p + 2 + n, " ");
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(p, "\n"), p);
+		return buf;
+	}
+	return NO_LINE;
+}
+
+FIXTURE(ctl) {
+	struct minivmm_caps c;
+	struct run_result r;
+};
+
+FIXTURE_SETUP(ctl)
+{
+	int fd = mvmm_open();
+
+	ASSERT_LE(0, fd) TH_LOG("open %s: %m", MVMM_DEV);
+	ASSERT_EQ(0, mvmm_get_caps(fd, &self->c));
+	close(fd);
+	ASSERT_EQ(0, access(ctl_path(), X_OK)) TH_LOG("%s: %m", ctl_path());
+}
+
+FIXTURE_TEARDOWN(ctl)
+{
+	run_result_free(&self->r);
+}
+
+TEST_F(ctl, caps_text_matches_ioctl)
+{
+	struct run_result *r = &self->r;
+	char want[64];
+	size_t i;
+
+	ASSERT_EQ(0, ctl(r, NULL, 0, "caps", NULL, NULL, NULL));
+	ASSERT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	EXPECT_STREQ("", r->err);
+	EXPECT_STREQ("VMX (Intel VT-x)", text_value(r->out, "Backend"));
+	snprintf(want, sizeof(want), "%d", MINIVMM_API_VERSION);
+	EXPECT_STREQ(want, text_value(r->out, "API version"));
+	snprintf(want, sizeof(want), "0x%08x", self->c.vmcs_revision_id);
+	EXPECT_STREQ(want, text_value(r->out, "VMCS revision id"));
+	snprintf(want, sizeof(want), "%u", self->c.nr_cpus);
+	EXPECT_STREQ(want, text_value(r->out, "Host CPUs"));
+	snprintf(want, sizeof(want), "0x%016llx",
+		 (unsigned long long)self->c.vmx_basic);
+	EXPECT_STREQ(want, text_value(r->out, "IA32_VMX_BASIC"));
+	for (i = 0; i < N_CAPS; i++) {
+		const char *v = text_value(r->out, cap_words[i].text);
+		const char *yn = self->c.caps & cap_words[i].bit ? "yes" : "no";
+
+		ASSERT_STRNE(NO_LINE, v) TH_LOG("no line '%s'",
+						cap_words[i].text);
+		EXPECT_EQ(0, strncmp(v, yn, strlen(yn)))
+			TH_LOG("%s: '%s', want %s", cap_words[i].text, v, yn);
+	}
+}
+
+TEST_F(ctl, caps_json_matches_ioctl)
+{
+	const struct minivmm_caps *c = &self->c;
+	struct run_result *r = &self->r;
+	unsigned long long n;
+	char s[64], path[64];
+	size_t i;
+	bool b;
+
+	ASSERT_EQ(0, ctl(r, NULL, 0, "caps", "--json", NULL, NULL));
+	ASSERT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	ASSERT_EQ(JSON_OBJECT, (int)json_validate(r->out)) TH_LOG("%s", r->out);
+	EXPECT_EQ(0, json_get_string(r->out, "backend", s, sizeof(s)));
+	EXPECT_STREQ("vmx", s);
+	EXPECT_EQ(0, json_get_u64(r->out, "api_version", &n));
+	EXPECT_EQ((unsigned long long)MINIVMM_API_VERSION, n);
+	EXPECT_EQ(0, json_get_u64(r->out, "vmcs_revision_id", &n));
+	EXPECT_EQ(c->vmcs_revision_id, n);
+	EXPECT_EQ(0, json_get_u64(r->out, "vmcs_size", &n));
+	EXPECT_EQ(c->vmcs_size, n);
+	EXPECT_EQ(0, json_get_u64(r->out, "nr_cpus", &n));
+	EXPECT_EQ(c->nr_cpus, n);
+	EXPECT_EQ(0, json_get_string(r->out, "raw.vmx_basic", s, sizeof(s)));
+	EXPECT_EQ(c->vmx_basic, strtoull(s, NULL, 16)) TH_LOG("'%s'", s);
+	EXPECT_EQ(0, strncmp(s, "0x", 2));
+	EXPECT_EQ(0, json_get_string(r->out, "raw.ept_vpid_cap", s, sizeof(s)));
+	EXPECT_EQ(c->ept_vpid_cap, strtoull(s, NULL, 16)) TH_LOG("'%s'", s);
+	for (i = 0; i < N_CAPS; i++) {
+		snprintf(path, sizeof(path), "caps.%s", cap_words[i].key);
+		ASSERT_EQ(0, json_get_bool(r->out, path, &b)) TH_LOG("%s", path);
+		EXPECT_EQ(!!(c->caps & cap_words[i].bit), b) TH_LOG("%s", path);
+	}
+}
+
+TEST_F(ctl, missing_node_with_module_loaded)
+{
+	static const char *const env[] = { "MINIVMM_DEV=/nonexistent", NULL };
+	struct run_result *r = &self->r;
+
+	ASSERT_TRUE(path_exists(MVMM_SYSFS_MODULE));
+	ASSERT_EQ(0, ctl(r, env, 0, "caps", NULL, NULL, NULL));
+	EXPECT_EQ(2, r->exit_code);
+	EXPECT_STREQ("", r->out);
+	EXPECT_NE(NULL, strstr(r->err, "module is loaded but /nonexistent does not exist"))
+		TH_LOG("stderr: %s", r->err);
+}
+
+TEST_F(ctl, device_option_beats_env)
+{
+	static const char *const env[] = { "MINIVMM_DEV=/nonexistent", NULL };
+	struct run_result *r = &self->r;
+
+	ASSERT_EQ(0, ctl(r, env, 0, "--device", MVMM_DEV, "caps", "--json"));
+	EXPECT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	EXPECT_EQ(JSON_OBJECT, (int)json_validate(r->out));
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "--device=/nonexistent2", "caps", NULL,
+			 NULL));
+	EXPECT_EQ(2, r->exit_code);
+	EXPECT_NE(NULL, strstr(r->err, "/nonexistent2")) TH_LOG("%s", r->err);
+}
+
+TEST_F(ctl, not_a_minivmm_device)
+{
+	struct run_result *r = &self->r;
+
+	ASSERT_EQ(0, ctl(r, NULL, 0, "--device", "/dev/null", "caps", NULL));
+	EXPECT_EQ(4, r->exit_code);
+	EXPECT_STREQ("", r->out);
+	EXPECT_NE(NULL, strstr(r->err, "MINIVMM_GET_API_VERSION"))
+		TH_LOG("stderr: %s", r->err);
+}
+
+/* Run as nobody: open() of the 0600 root node fails with EACCES. */
+TEST_F(ctl, permission_denied)
+{
+	struct run_result *r = &self->r;
+	struct stat st;
+
+	/* nobody must be able to reach and run minivmm-ctl at all. */
+	ASSERT_EQ(0, stat("/", &st));
+	ASSERT_TRUE(!!(st.st_mode & S_IXOTH))
+		TH_LOG("/ is mode %o: other users cannot run anything (the initramfs root must be 0755)",
+		       st.st_mode & 07777);
+	ASSERT_EQ(0, ctl(r, NULL, NOBODY, "caps", NULL, NULL, NULL));
+	EXPECT_EQ(3, r->exit_code);
+	EXPECT_NE(NULL, strstr(r->err, "permission denied opening /dev/minivmm"))
+		TH_LOG("stderr: %s", r->err);
+}
+
+TEST_F(ctl, unknown_command_usage_error)
+{
+	struct run_result *r = &self->r;
+
+	ASSERT_EQ(0, ctl(r, NULL, 0, "frobnicate", NULL, NULL, NULL));
+	EXPECT_EQ(1, r->exit_code);
+	EXPECT_NE(NULL, strstr(r->err, "unknown command 'frobnicate'"));
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "caps", "--bogus", NULL, NULL));
+	EXPECT_EQ(1, r->exit_code);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, NULL, NULL, NULL, NULL));
+	EXPECT_EQ(1, r->exit_code);
+}
+
+TEST_F(ctl, help_and_version)
+{
+	static const char *const forms[][2] = {
+		{ "--help", NULL }, { "-h", NULL }, { "help", NULL },
+	};
+	struct run_result *r = &self->r;
+	char want[64];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ctl(r, NULL, 0, forms[i][0], NULL, NULL, NULL));
+		EXPECT_EQ(0, r->exit_code) TH_LOG("%s", forms[i][0]);
+		EXPECT_NE(NULL, strstr(r->out, "caps"));
+		EXPECT_NE(NULL, strstr(r->out, "Exit codes"));
+		run_result_free(r);
+	}
+	ASSERT_EQ(0, ctl(r, NULL, 0, "--version", NULL, NULL, NULL));
+	EXPECT_EQ(0, r->exit_code);
+	snprintf(want, sizeof(want), "API version %d", MINIVMM_API_VERSION);
+	EXPECT_NE(NULL, strstr(r->out, want)) TH_LOG("%s", r->out);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * minivmm userspace ABI: ioctls on /dev/minivmm and on the file descriptors
+ * it hands out.
+ *
+ * Rules kept by every structure here: fixed-width types only, explicit
+ * padding, userspace pointers carried as __u64, reserved fields must be zero
+ * on input (-EINVAL otherwise) and are zero on output. A structure is never
+ * changed once released: a new layout gets a new ioctl number. An unknown
+ * ioctl answers -ENOTTY.
+ */
+#ifndef _UAPI_LINUX_MINIVMM_H
+#define _UAPI_LINUX_MINIVMM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Returned by MINIVMM_GET_API_VERSION; bumped only for incompatible changes. */
+#define MINIVMM_API_VERSION	1
+
+/* ioctl type byte of every minivmm ioctl. */
+#define MINIVMMIO		0xE7
+
+/* ---------------------------------------------------------------------- */
+/* System ioctls: on an fd of /dev/minivmm                                  */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * MINIVMM_GET_API_VERSION: takes no argument (it must be 0), returns
+ * MINIVMM_API_VERSION as the ioctl's return value.
+ */
+#define MINIVMM_GET_API_VERSION	_IO(MINIVMMIO, 0x00)
+
+/* Bits of minivmm_caps.caps. */
+#define MINIVMM_CAP_VMX			(1ULL << 0)  /* CPUID.1:ECX.VMX */
+#define MINIVMM_CAP_VMX_FW_ENABLED	(1ULL << 1)  /* FEATURE_CONTROL locked, VMX on */
+#define MINIVMM_CAP_EPT			(1ULL << 2)  /* secondary control "enable EPT" */
+#define MINIVMM_CAP_EPT_4LEVEL		(1ULL << 3)  /* 4-level page walk */
+#define MINIVMM_CAP_EPT_WB		(1ULL << 4)  /* write-back EPT paging structures */
+#define MINIVMM_CAP_EPT_2M		(1ULL << 5)  /* 2 MiB EPT leaves */
+#define MINIVMM_CAP_EPT_1G		(1ULL << 6)  /* 1 GiB EPT leaves */
+#define MINIVMM_CAP_EPT_AD		(1ULL << 7)  /* EPT accessed/dirty flags */
+#define MINIVMM_CAP_VPID		(1ULL << 8)  /* secondary control "enable VPID" */
+#define MINIVMM_CAP_UNRESTRICTED_GUEST	(1ULL << 9)
+#define MINIVMM_CAP_INVEPT		(1ULL << 10) /* INVEPT instruction */
+#define MINIVMM_CAP_INVVPID		(1ULL << 11) /* INVVPID instruction */
+#define MINIVMM_CAP_PREEMPTION_TIMER	(1ULL << 12) /* VMX-preemption timer */
+#define MINIVMM_CAP_TRUE_CTLS		(1ULL << 13) /* IA32_VMX_TRUE_*_CTLS exist */
+#define MINIVMM_CAP_SECONDARY_CTLS	(1ULL << 14) /* secondary proc-based controls */
+
+/* Bits of minivmm_caps.invept_types. */
+#define MINIVMM_INVEPT_SINGLE_CONTEXT	(1U << 0)
+#define MINIVMM_INVEPT_ALL_CONTEXT	(1U << 1)
+
+/* Bits of minivmm_caps.invvpid_types. */
+#define MINIVMM_INVVPID_INDIVIDUAL_ADDR	(1U << 0)
+#define MINIVMM_INVVPID_SINGLE_CONTEXT	(1U << 1)
+#define MINIVMM_INVVPID_ALL_CONTEXT	(1U << 2)
+#define MINIVMM_INVVPID_SINGLE_NONGLOBAL (1U << 3)
+
+/* minivmm_caps.backend */
+#define MINIVMM_BACKEND_VMX		1
+
+/**
+ * struct minivmm_caps - what this CPU offers to minivmm (MINIVMM_GET_CAPS)
+ * @flags: in: must be 0.
+ * @backend: out: MINIVMM_BACKEND_* of the loaded backend.
+ * @caps: out: MINIVMM_CAP_* bits.
+ * @invept_types: out: MINIVMM_INVEPT_* bits.
+ * @invvpid_types: out: MINIVMM_INVVPID_* bits.
+ * @vmcs_revision_id: out: IA32_VMX_BASIC[30:0].
+ * @vmcs_size: out: bytes of a VMCS region, IA32_VMX_BASIC[44:32].
+ * @preemption_timer_shift: out: the timer counts down once every
+ *	2^shift TSC ticks (IA32_VMX_MISC[4:0]); valid with
+ *	MINIVMM_CAP_PREEMPTION_TIMER.
+ * @nr_cpus: out: online host CPUs at the time of the call.
+ * @vmx_basic: out: raw IA32_VMX_BASIC.
+ * @ept_vpid_cap: out: raw IA32_VMX_EPT_VPID_CAP (0 without secondary controls).
+ * @procbased_ctls2: out: raw IA32_VMX_PROCBASED_CTLS2 (0 without them).
+ * @feature_control: out: raw IA32_FEATURE_CONTROL.
+ * @reserved: in: must be zero; out: zero.
+ */
+struct minivmm_caps {
+	__u32 flags;
+	__u32 backend;
+	__u64 caps;
+	__u32 invept_types;
+	__u32 invvpid_types;
+	__u32 vmcs_revision_id;
+	__u32 vmcs_size;
+	__u32 preemption_timer_shift;
+	__u32 nr_cpus;
+	__u64 vmx_basic;
+	__u64 ept_vpid_cap;
+	__u64 procbased_ctls2;
+	__u64 feature_control;
+	__u64 reserved[8];
+};
+
+#define MINIVMM_GET_CAPS	_IOWR(MINIVMMIO, 0x01, struct minivmm_caps)
+
+/*
+ * MINIVMM_CREATE_VM: argument must be 0. Returns a new VM file descriptor
+ * (O_CLOEXEC). -EBUSY when another hypervisor holds VMX on some CPU.
+ */
+#define MINIVMM_CREATE_VM		_IO(MINIVMMIO, 0x02)
+
+/* MINIVMM_GET_VCPU_MMAP_SIZE: argument 0; returns the bytes to mmap from a
+ * vCPU fd to reach its struct minivmm_run (at offset 0).
+ */
+#define MINIVMM_GET_VCPU_MMAP_SIZE	_IO(MINIVMMIO, 0x03)
+
+/* ---------------------------------------------------------------------- */
+/* VM ioctls: on a VM fd                                                    */
+/* ---------------------------------------------------------------------- */
+
+#define MINIVMM_MAX_VCPUS		16
+#define MINIVMM_MAX_MEMSLOTS		32
+
+/* minivmm_memory_region.flags */
+#define MINIVMM_MEM_READONLY		(1U << 0)
+
+/**
+ * struct minivmm_memory_region - guest physical memory backed by the
+ *	caller's memory (MINIVMM_SET_MEMORY_REGION)
+ * @slot: 0 .. MINIVMM_MAX_MEMSLOTS - 1.
+ * @flags: MINIVMM_MEM_* bits.
+ * @guest_phys_addr: page aligned.
+ * @memory_size: page aligned; 0 deletes the slot.
+ * @userspace_addr: page-aligned address in the caller's address space.
+ * @reserved: must be zero.
+ */
+struct minivmm_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 reserved[4];
+};
+
+/* MINIVMM_CREATE_VCPU: argument is the vCPU id (0 .. MINIVMM_MAX_VCPUS - 1);
+ * returns a vCPU fd. -EEXIST for an id in use.
+ */
+#define MINIVMM_CREATE_VCPU		_IO(MINIVMMIO, 0x10)
+#define MINIVMM_SET_MEMORY_REGION	_IOW(MINIVMMIO, 0x11, struct minivmm_memory_region)
+
+/* ---------------------------------------------------------------------- */
+/* vCPU ioctls: on a vCPU fd                                                */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * struct minivmm_regs - general-purpose registers (MINIVMM_GET/SET_REGS)
+ */
+struct minivmm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/**
+ * struct minivmm_segment - a segment register, as the VMCS holds it
+ * @base: segment base.
+ * @limit: limit in bytes (granularity already applied).
+ * @selector: selector.
+ * @type: 4-bit type field.
+ * @present: P. @dpl: DPL. @db: D/B. @s: S (code/data). @l: L (64-bit code).
+ * @g: granularity. @avl: AVL. @unusable: the VMX "unusable" bit.
+ * @padding: must be zero.
+ */
+struct minivmm_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u8 type, present, dpl, db, s, l, g, avl, unusable;
+	__u8 padding;
+};
+
+/**
+ * struct minivmm_dtable - GDTR or IDTR
+ * @base: base address. @limit: limit. @padding: must be zero.
+ */
+struct minivmm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 padding[3];
+};
+
+/**
+ * struct minivmm_sregs - segments, descriptor tables, control registers
+ *	(MINIVMM_GET/SET_SREGS)
+ * @reserved: must be zero.
+ */
+struct minivmm_sregs {
+	struct minivmm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct minivmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8, efer;
+	__u64 reserved[4];
+};
+
+/**
+ * struct minivmm_fpu - x87/SSE state in the FXSAVE layout (512 bytes,
+ *	Intel SDM Vol. 1 table 10-2) (MINIVMM_GET/SET_FPU)
+ */
+struct minivmm_fpu {
+	__u8 fxsave[512];
+};
+
+/**
+ * struct minivmm_cpuid_entry - one CPUID leaf the guest sees
+ * @function: EAX input. @index: ECX input (sub-leaf).
+ * @flags: MINIVMM_CPUID_SIGNIFICANT_INDEX when @index matters.
+ * @padding: must be zero.
+ */
+struct minivmm_cpuid_entry {
+	__u32 function;
+	__u32 index;
+	__u32 flags;
+	__u32 eax, ebx, ecx, edx;
+	__u32 padding;
+};
+
+#define MINIVMM_CPUID_SIGNIFICANT_INDEX	(1U << 0)
+#define MINIVMM_MAX_CPUID_ENTRIES	256
+
+/**
+ * struct minivmm_cpuid - the CPUID table of a vCPU (MINIVMM_SET_CPUID)
+ * @nent: entries that follow (at most MINIVMM_MAX_CPUID_ENTRIES).
+ * @padding: must be zero.
+ * @entries: the leaves; a leaf not listed reads as zeroes.
+ */
+struct minivmm_cpuid {
+	__u32 nent;
+	__u32 padding;
+	struct minivmm_cpuid_entry entries[];
+};
+
+/**
+ * struct minivmm_msr_entry - one MSR
+ * @index: MSR number. @reserved: must be zero. @data: value.
+ */
+struct minivmm_msr_entry {
+	__u32 index;
+	__u32 reserved;
+	__u64 data;
+};
+
+#define MINIVMM_MAX_MSR_ENTRIES		64
+
+/**
+ * struct minivmm_msrs - MSRs to read or write (MINIVMM_GET/SET_MSRS)
+ * @nmsrs: entries that follow (at most MINIVMM_MAX_MSR_ENTRIES).
+ * @padding: must be zero.
+ * @entries: the MSRs. The ioctl returns how many entries it processed;
+ *	it stops at the first MSR outside the allow-list.
+ */
+struct minivmm_msrs {
+	__u32 nmsrs;
+	__u32 padding;
+	struct minivmm_msr_entry entries[];
+};
+
+/**
+ * struct minivmm_interrupt - queue an external interrupt (MINIVMM_INTERRUPT)
+ * @vector: 32 .. 255.
+ * @flags: must be zero.
+ */
+struct minivmm_interrupt {
+	__u32 vector;
+	__u32 flags;
+};
+
+#define MINIVMM_RUN		_IO(MINIVMMIO, 0x20)
+#define MINIVMM_GET_REGS	_IOR(MINIVMMIO, 0x21, struct minivmm_regs)
+#define MINIVMM_SET_REGS	_IOW(MINIVMMIO, 0x22, struct minivmm_regs)
+#define MINIVMM_GET_SREGS	_IOR(MINIVMMIO, 0x23, struct minivmm_sregs)
+#define MINIVMM_SET_SREGS	_IOW(MINIVMMIO, 0x24, struct minivmm_sregs)
+#define MINIVMM_GET_FPU		_IOR(MINIVMMIO, 0x25, struct minivmm_fpu)
+#define MINIVMM_SET_FPU		_IOW(MINIVMMIO, 0x26, struct minivmm_fpu)
+#define MINIVMM_SET_CPUID	_IOW(MINIVMMIO, 0x27, struct minivmm_cpuid)
+#define MINIVMM_GET_MSRS	_IOWR(MINIVMMIO, 0x28, struct minivmm_msrs)
+#define MINIVMM_SET_MSRS	_IOW(MINIVMMIO, 0x29, struct minivmm_msrs)
+#define MINIVMM_INTERRUPT	_IOW(MINIVMMIO, 0x2a, struct minivmm_interrupt)
+
+/* ---------------------------------------------------------------------- */
+/* The run structure: mmap of a vCPU fd, offset 0                           */
+/* ---------------------------------------------------------------------- */
+
+/* minivmm_run.exit_reason */
+#define MINIVMM_EXIT_UNKNOWN		0
+#define MINIVMM_EXIT_IO			1  /* port I/O: run->io */
+#define MINIVMM_EXIT_HLT		2
+#define MINIVMM_EXIT_MMIO		3  /* run->mmio */
+#define MINIVMM_EXIT_HYPERCALL		4  /* VMCALL: run->hypercall */
+#define MINIVMM_EXIT_SHUTDOWN		5  /* triple fault */
+#define MINIVMM_EXIT_FAIL_ENTRY		6  /* run->fail_entry */
+#define MINIVMM_EXIT_INTERNAL_ERROR	7  /* run->internal */
+#define MINIVMM_EXIT_INTR		8  /* a signal is pending (RUN: -EINTR) */
+#define MINIVMM_EXIT_IRQ_WINDOW_OPEN	9  /* request_interrupt_window met */
+
+/* run->io.direction */
+#define MINIVMM_EXIT_IO_IN		0
+#define MINIVMM_EXIT_IO_OUT		1
+
+/* run->internal.suberror */
+#define MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT	1 /* data[0] basic reason, [1] qualification */
+#define MINIVMM_INTERNAL_ERROR_EMULATION	2 /* data[]: instruction bytes */
+#define MINIVMM_INTERNAL_ERROR_STRING_IO	3 /* INS/OUTS, REP: not emulated */
+/* A guest-physical access the host cannot back: data[0] GPA, [1] exit
+ * qualification, [2] negative errno (-ENOENT: outside every slot, -EPERM:
+ * write to a read-only slot, -EFAULT: VMM memory not mapped), [3] RIP.
+ */
+#define MINIVMM_INTERNAL_ERROR_MEMORY		4
+
+/**
+ * struct minivmm_run - shared between the kernel and the thread that runs
+ *	a vCPU; read after MINIVMM_RUN returns
+ * @request_interrupt_window: in: exit with MINIVMM_EXIT_IRQ_WINDOW_OPEN as
+ *	soon as the guest can take an interrupt.
+ * @immediate_exit: in: when set, MINIVMM_RUN returns -EINTR at once.
+ * @padding1: reserved.
+ * @exit_reason: out: MINIVMM_EXIT_*.
+ * @ready_for_interrupt_injection: out: the guest can take an interrupt now.
+ * @if_flag: out: guest RFLAGS.IF.
+ * @padding2: reserved.
+ * @exit_data: out: the exit's data, by @exit_reason.
+ *
+ * For MINIVMM_EXIT_IO, the data of an OUT is at (char *)run + io.data_offset,
+ * and the data of an IN is read from there by the next MINIVMM_RUN. For
+ * MINIVMM_EXIT_MMIO a read's data is taken from mmio.data by the next RUN.
+ */
+struct minivmm_run {
+	__u8 request_interrupt_window;
+	__u8 immediate_exit;
+	__u8 padding1[6];
+	__u32 exit_reason;
+	__u8 ready_for_interrupt_injection;
+	__u8 if_flag;
+	__u8 padding2[2];
+	union {
+		struct {
+			__u8 direction;
+			__u8 size;	/* 1, 2 or 4 bytes */
+			__u16 port;
+			__u32 count;
+			__u64 data_offset;
+		} io;
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];
+			__u32 len;
+			__u8 is_write;
+			__u8 padding[3];
+		} mmio;
+		struct {
+			__u64 nr;	/* guest RAX */
+			__u64 args[6];	/* RBX, RCX, RDX, RSI, RDI, R8 */
+			__u64 ret;	/* in: written to guest RAX */
+		} hypercall;
+		struct {
+			__u64 hardware_entry_failure_reason;
+			__u32 cpu;
+			__u32 padding;
+		} fail_entry;
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u64 data[16];
+		} internal;
+		__u8 exit_data[256];
+	};
+};
+
+#endif /* _UAPI_LINUX_MINIVMM_H */

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minivmm-ctl caps [--json]: what this CPU offers to minivmm.
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+#include "caps_report.h"
+#include "ctl.h"
+#include "device.h"
+
+static int caps_run(const struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct minivmm_caps caps;
+	struct caps_report r = { .device = ctx->device, .caps = &caps };
+	bool json = false;
+	int i, fd, code;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			ctl_print_command_help(stdout, &cmd_caps);
+			return CTL_EXIT_OK;
+		} else {
+			return ctl_usage_error("caps: unknown argument '%s'",
+					       argv[i]);
+		}
+	}
+	code = ctl_device_open(ctx, &fd, &r.api_version);
+	if (code != CTL_EXIT_OK)
+		return code;
+	code = ctl_device_get_caps(ctx, fd, &caps);
+	close(fd);
+	if (code != CTL_EXIT_OK)
+		return code;
+	if (json)
+		caps_report_json(stdout, &r);
+	else if (caps_report_text(stdout, &r))
+		return CTL_EXIT_FAILURE;
+	return fflush(stdout) ? CTL_EXIT_FAILURE : CTL_EXIT_OK;
+}
+
+const struct ctl_cmd cmd_caps = {
+	.name = "caps",
+	.args = "[--json]",
+	.summary = "show what this CPU offers to minivmm",
+	.help =
+	"Shows the backend, the API version, the VMCS revision id and size, each\n"
+	"VT-x capability minivmm uses (yes/no), the host CPUs and the raw VMX\n"
+	"capability MSRs. --json prints the same facts as one JSON object:\n"
+	"capabilities as true/false, raw MSR values as \"0x...\" strings.",
+	.run = caps_run,
+};
