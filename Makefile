@@ -111,11 +111,11 @@ $(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib
 	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
 
 # Unit tests of code that needs no kernel: one binary, prints "N passed, N failed".
-UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) $(CTL_LIB_SRCS)
+UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) $(wildcard balloon-driver/*.c) $(CTL_LIB_SRCS)
 unit-build: $(B)/unit-tests
 $(B)/unit-tests: $(UNIT_SRCS) $(wildcard selftests/unit/*.h kmod/common/*.h) $(CTL_LIB_HDRS) uapi/linux/minivmm.h
 	@mkdir -p $(B)
-	$(CC) $(USER_CFLAGS) -Ikmod -Iselftests/unit -Iuserspace-ctl/lib -o $@ $(UNIT_SRCS)
+	$(CC) $(USER_CFLAGS) -Ikmod -Iselftests/unit -Iuserspace-ctl/lib -Iballoon-driver -o $@ $(UNIT_SRCS)
 unit: $(B)/unit-tests
 	$(B)/unit-tests
 

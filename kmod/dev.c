@@ -11,6 +11,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/minivmm.h>
 #include "minivmm.h"
@@ -92,11 +93,33 @@ static const struct file_operations minivmm_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
+/* Read-only module-wide figures under /sys/class/misc/minivmm/. */
+static ssize_t vms_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&minivmm_nr_vms));
+}
+static DEVICE_ATTR_RO(vms);
+
+static ssize_t ept_table_pages_show(struct device *dev, struct device_attribute *attr,
+				    char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&minivmm_table_pages));
+}
+static DEVICE_ATTR_RO(ept_table_pages);
+
+static struct attribute *minivmm_dev_attrs[] = {
+	&dev_attr_vms.attr,
+	&dev_attr_ept_table_pages.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(minivmm_dev);
+
 static struct miscdevice minivmm_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "minivmm",
 	.fops	= &minivmm_dev_fops,
 	.mode	= 0600,
+	.groups	= minivmm_dev_groups,
 };
 
 /**

@@ -132,7 +132,7 @@ int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
 			struct page **page, bool *writable, unsigned long *seq)
 {
 	const struct minivmm_memslot *slot;
-	unsigned long hva;
+	unsigned long hva, maj;
 	bool ro;
 	long n;
 
@@ -151,19 +151,24 @@ int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
 	if (current->mm != vm->mm)
 		return -EIO;
 	/* Ordered by the lock: the lookup below sees invalidations after seq. */
-	if (!ro) {
-		n = get_user_pages_unlocked(hva, 1, page, FOLL_WRITE);
-		if (n == 1) {
-			*writable = true;
-			return 0;
-		}
-		if (write || n == -EINTR || n == -EAGAIN)
-			return n < 0 ? n : -EFAULT;
-	}
-	n = get_user_pages_unlocked(hva, 1, page, 0);
-	if (n == 1) {
-		*writable = false;
+	/* Already present and writable in the VMM: map it so, no fault. */
+	if (!ro && get_user_page_fast_only(hva, FOLL_WRITE, page)) {
+		*writable = true;
 		return 0;
 	}
-	return n < 0 ? n : -EFAULT;
+	/*
+	 * Fault it in. A read maps read-only (the zero page for untouched
+	 * memory, so reads commit nothing); a write breaks sharing. A major
+	 * fault on the way means the host had swapped the page out.
+	 */
+	maj = current->maj_flt;
+	n = get_user_pages_unlocked(hva, 1, page, write ? FOLL_WRITE : 0);
+	if (n != 1)
+		return n < 0 ? n : -EFAULT;
+	if (current->maj_flt != maj)
+		atomic64_inc(&vm->stats.faults_major);
+	else
+		atomic64_inc(&vm->stats.faults_minor);
+	*writable = write;
+	return 0;
 }

@@ -17,11 +17,15 @@ static struct minivmm_vm *mn_to_vm(struct mmu_notifier *mn)
 	return container_of(mn, struct minivmm_vm, mn);
 }
 
-/* Zap the guest range backed by [start, end) of the VMM. Under mmu_lock. */
-static bool zap_hva_range(struct minivmm_vm *vm, unsigned long start,
-			  unsigned long end)
+/*
+ * Call @fn on the guest ranges backed by [start, end) of the VMM; returns
+ * the OR (zap) or sum (age) of the results. Under mmu_lock.
+ */
+static int for_hva_range(struct minivmm_vm *vm, unsigned long start,
+			 unsigned long end, int (*fn)(struct minivmm_vm *vm,
+			 u64 gpa, u64 size, bool arg), bool arg)
 {
-	bool flush = false;
+	int ret = 0;
 	int i;
 
 	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
@@ -36,9 +40,55 @@ static bool zap_hva_range(struct minivmm_vm *vm, unsigned long start,
 			continue;
 		lo &= PAGE_MASK;
 		hi = PAGE_ALIGN(hi);
-		flush |= minivmm_arch->zap_range(vm, s->gpa + (lo - s->uaddr), hi - lo);
+		ret += fn(vm, s->gpa + (lo - s->uaddr), hi - lo, arg);
 	}
-	return flush;
+	return ret;
+}
+
+static int zap_fn(struct minivmm_vm *vm, u64 gpa, u64 size, bool unused)
+{
+	return minivmm_arch->zap_range(vm, gpa, size);
+}
+
+static bool zap_hva_range(struct minivmm_vm *vm, unsigned long start,
+			  unsigned long end)
+{
+	return for_hva_range(vm, start, end, zap_fn, false) != 0;
+}
+
+static int age_fn(struct minivmm_vm *vm, u64 gpa, u64 size, bool clear)
+{
+	return minivmm_arch->age_range(vm, gpa, size, clear);
+}
+
+static int age_hva_range(struct minivmm_vm *vm, unsigned long start,
+			 unsigned long end, bool clear)
+{
+	int young;
+
+	spin_lock(&vm->mmu_lock);
+	young = for_hva_range(vm, start, end, age_fn, clear);
+	spin_unlock(&vm->mmu_lock);
+	if (clear && young)
+		atomic64_add(young, &vm->stats.young_cleared);
+	return young;
+}
+
+static int inval_cause(enum mmu_notifier_event event)
+{
+	switch (event) {
+	case MMU_NOTIFY_UNMAP:
+		return MINIVMM_INVAL_UNMAP;
+	case MMU_NOTIFY_CLEAR:
+		return MINIVMM_INVAL_CLEAR;
+	case MMU_NOTIFY_PROTECTION_VMA:
+	case MMU_NOTIFY_PROTECTION_PAGE:
+		return MINIVMM_INVAL_PROTECT;
+	case MMU_NOTIFY_MIGRATE:
+		return MINIVMM_INVAL_MIGRATE;
+	default:
+		return MINIVMM_INVAL_OTHER;
+	}
 }
 
 static int mn_invalidate_range_start(struct mmu_notifier *mn,
@@ -51,8 +101,10 @@ static int mn_invalidate_range_start(struct mmu_notifier *mn,
 	vm->mmu_invalidating++;
 	flush = zap_hva_range(vm, range->start, range->end);
 	spin_unlock(&vm->mmu_lock);
-	if (flush)
+	if (flush) {
+		atomic64_inc(&vm->stats.inval[inval_cause(range->event)]);
 		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+	}
 	return 0;
 }
 
@@ -80,9 +132,41 @@ static void mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
 }
 
+/*
+ * Host reclaim ages guest pages by the guest's own use: the EPT accessed
+ * bits stand in for the accessed bits of the VMM's page tables, which the
+ * guest's accesses never set.
+ */
+static int mn_clear_flush_young(struct mmu_notifier *mn, struct mm_struct *mm,
+				unsigned long start, unsigned long end)
+{
+	struct minivmm_vm *vm = mn_to_vm(mn);
+	int young = age_hva_range(vm, start, end, true);
+
+	/* Cached translations would not set the accessed bit again. */
+	if (young)
+		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+	return young;
+}
+
+static int mn_clear_young(struct mmu_notifier *mn, struct mm_struct *mm,
+			  unsigned long start, unsigned long end)
+{
+	return age_hva_range(mn_to_vm(mn), start, end, true);
+}
+
+static int mn_test_young(struct mmu_notifier *mn, struct mm_struct *mm,
+			 unsigned long address)
+{
+	return age_hva_range(mn_to_vm(mn), address, address + 1, false);
+}
+
 static const struct mmu_notifier_ops minivmm_mn_ops = {
 	.invalidate_range_start	= mn_invalidate_range_start,
 	.invalidate_range_end	= mn_invalidate_range_end,
+	.clear_flush_young	= mn_clear_flush_young,
+	.clear_young		= mn_clear_young,
+	.test_young		= mn_test_young,
 	.release		= mn_release,
 };
 

@@ -100,19 +100,20 @@ long minivmm_vcpu_run(struct minivmm_vcpu *vcpu)
 	struct minivmm_run *run = vcpu->run;
 	long r;
 
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	vcpu_load(vcpu);
+	/* Userspace's answer lands even when it asks for an immediate exit. */
 	minivmm_arch->complete_user_exit(vcpu);
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = MINIVMM_EXIT_INTR;
-		return -EINTR;
-	}
-	run->exit_reason = MINIVMM_EXIT_UNKNOWN;
-	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
-	vcpu_load(vcpu);
-	for (;;) {
-		r = minivmm_arch->vcpu_enter(vcpu);
-		if (r <= 0)
-			break;
-		cond_resched();
+		r = -EINTR;
+	} else {
+		run->exit_reason = MINIVMM_EXIT_UNKNOWN;
+		do {
+			r = minivmm_arch->vcpu_enter(vcpu);
+			if (r > 0)
+				cond_resched();
+		} while (r > 0);
 	}
 	vcpu_put(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);

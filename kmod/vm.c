@@ -17,6 +17,9 @@
 #include "vm.h"
 #include "memslot.h"
 
+atomic_long_t minivmm_table_pages = ATOMIC_LONG_INIT(0);
+atomic_t minivmm_nr_vms = ATOMIC_INIT(0);
+
 static void vm_destroy(struct minivmm_vm *vm)
 {
 	int i;
@@ -28,6 +31,7 @@ static void vm_destroy(struct minivmm_vm *vm)
 	minivmm_arch->vm_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
+	atomic_dec(&minivmm_nr_vms);
 	minivmm_arch->hardware_put();
 	module_put(THIS_MODULE);
 }
@@ -42,6 +46,29 @@ void minivmm_vm_put(struct minivmm_vm *vm)
 		vm_destroy(vm);
 }
 
+static long vm_get_mem_stats(struct minivmm_vm *vm, void __user *argp)
+{
+	struct minivmm_vm_stats *v = &vm->stats;
+	struct minivmm_mem_stats st = {
+		.ept_violations = atomic64_read(&v->ept_violations),
+		.pages_mapped = atomic64_read(&v->pages_mapped),
+		.huge_mapped = atomic64_read(&v->huge_mapped),
+		.faults_major = atomic64_read(&v->faults_major),
+		.faults_minor = atomic64_read(&v->faults_minor),
+		.inval_unmap = atomic64_read(&v->inval[MINIVMM_INVAL_UNMAP]),
+		.inval_clear = atomic64_read(&v->inval[MINIVMM_INVAL_CLEAR]),
+		.inval_protect = atomic64_read(&v->inval[MINIVMM_INVAL_PROTECT]),
+		.inval_migrate = atomic64_read(&v->inval[MINIVMM_INVAL_MIGRATE]),
+		.inval_other = atomic64_read(&v->inval[MINIVMM_INVAL_OTHER]),
+		.pages_zapped = atomic64_read(&v->pages_zapped),
+		.young_cleared = atomic64_read(&v->young_cleared),
+		.mmio_exits = atomic64_read(&v->mmio_exits),
+		.ept_table_pages = atomic64_read(&v->ept_table_pages),
+	};
+
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
 static int vm_release(struct inode *inode, struct file *file)
 {
 	minivmm_vm_put(file->private_data);
@@ -51,8 +78,9 @@ static int vm_release(struct inode *inode, struct file *file)
 /**
  * minivmm_vm_ioctl() - ioctls on a VM fd
  * @file: the VM fd.
- * @cmd: MINIVMM_CREATE_VCPU or MINIVMM_SET_MEMORY_REGION.
- * @arg: the vCPU id, or a pointer to struct minivmm_memory_region.
+ * @cmd: MINIVMM_CREATE_VCPU, MINIVMM_SET_MEMORY_REGION or
+ *	MINIVMM_GET_MEM_STATS.
+ * @arg: the vCPU id, or a pointer to the ioctl's structure.
  *
  * Only the process that created the VM may use it (-EIO otherwise).
  * Return: a vCPU fd, 0, or a negative errno; -ENOTTY for unknown ioctls.
@@ -71,6 +99,8 @@ static long minivmm_vm_ioctl(struct file *file, unsigned int cmd, unsigned long 
 		if (copy_from_user(&region, (void __user *)arg, sizeof(region)))
 			return -EFAULT;
 		return minivmm_set_memory_region(vm, &region);
+	case MINIVMM_GET_MEM_STATS:
+		return vm_get_mem_stats(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -115,6 +145,7 @@ int minivmm_vm_create(void)
 	r = minivmm_mmu_notifier_register(vm);
 	if (r)
 		goto arch_destroy;
+	atomic_inc(&minivmm_nr_vms);
 	fd = anon_inode_getfd("minivmm-vm", &minivmm_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		/* vm_destroy() undoes everything, module reference included. */

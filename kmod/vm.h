@@ -14,8 +14,40 @@
 #include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <linux/minivmm.h>
+#include "mmio.h"
 
 struct minivmm_vcpu;
+
+/**
+ * struct minivmm_vm_stats - counters behind MINIVMM_GET_MEM_STATS
+ * @ept_violations: EPT-violation exits. @pages_mapped: 4 KiB EPT leaves now.
+ * @huge_mapped: 2 MiB EPT leaves now. @faults_major: host swap-in faults.
+ * @faults_minor: faults served without I/O. @inval: invalidations by
+ *	cause (MINIVMM_INVAL_*). @pages_zapped: EPT leaves removed by them.
+ * @young_cleared: accessed bits cleared for host aging.
+ * @mmio_exits: accesses outside guest RAM. @ept_table_pages: EPT tables.
+ */
+struct minivmm_vm_stats {
+	atomic64_t ept_violations;
+	atomic64_t pages_mapped;
+	atomic64_t huge_mapped;
+	atomic64_t faults_major;
+	atomic64_t faults_minor;
+	atomic64_t inval[5];
+	atomic64_t pages_zapped;
+	atomic64_t young_cleared;
+	atomic64_t mmio_exits;
+	atomic64_t ept_table_pages;
+};
+
+/* Causes of MMU-notifier invalidations (minivmm_vm_stats.inval). */
+enum {
+	MINIVMM_INVAL_UNMAP,
+	MINIVMM_INVAL_CLEAR,
+	MINIVMM_INVAL_PROTECT,
+	MINIVMM_INVAL_MIGRATE,
+	MINIVMM_INVAL_OTHER,
+};
 
 /**
  * struct minivmm_memslot - one guest-physical range backed by VMM memory
@@ -46,6 +78,8 @@ struct minivmm_memslot {
  * @mmu_invalidating: invalidations in progress.
  * @mn: MMU notifier on @mm keeping second-level tables coherent.
  * @mn_registered: @mn is live.
+ * @stats: memory statistics.
+ * @mmio_devs: in-kernel devices claiming guest-physical ranges (@lock).
  * @arch: backend state.
  */
 struct minivmm_vm {
@@ -60,6 +94,8 @@ struct minivmm_vm {
 	long mmu_invalidating;
 	struct mmu_notifier mn;
 	bool mn_registered;
+	struct minivmm_vm_stats stats;
+	struct minivmm_mmio_dev *mmio_devs[MINIVMM_MAX_MMIO_DEVS];
 	void *arch;
 };
 
@@ -89,6 +125,7 @@ enum minivmm_vcpu_mode {
  * @pio_pending: an IN exit awaits its data from userspace.
  * @pio_size: its size in bytes.
  * @hypercall_pending: a hypercall exit awaits its return value.
+ * @mmio_pending: an MMIO read exit awaits its data.
  * @irq_pending: @irq_vector waits to be injected.
  * @irq_vector: the external interrupt queued by MINIVMM_INTERRUPT.
  * @cpuid: the CPUID table the guest sees. @cpuid_nent: its entries.
@@ -107,12 +144,17 @@ struct minivmm_vcpu {
 	bool pio_pending;
 	u8 pio_size;
 	bool hypercall_pending;
+	bool mmio_pending;
 	bool irq_pending;
 	u8 irq_vector;
 	struct minivmm_cpuid_entry *cpuid;
 	u32 cpuid_nent;
 	void *arch;
 };
+
+/* Second-level table pages of all VMs, and VMs alive (module-wide). */
+extern atomic_long_t minivmm_table_pages;
+extern atomic_t minivmm_nr_vms;
 
 int minivmm_vm_create(void);
 void minivmm_vm_put(struct minivmm_vm *vm);

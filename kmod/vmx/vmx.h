@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include "../vm.h"
+#include "common/insn_decode.h"
 
 /* Guest general-purpose registers, indexed by x86 register number. */
 enum {
@@ -27,6 +28,7 @@ enum {
  * @ept_vpid_cap: IA32_VMX_EPT_VPID_CAP.
  * @host_efer: host IA32_EFER. @host_pat: host IA32_PAT.
  * @host_xcr0: host XCR0 (0 without XSAVE).
+ * @preempt_ticks: VMX-preemption timer value armed at each entry.
  */
 struct vmx_config {
 	u32 pin, proc, proc2, exit, entry;
@@ -34,6 +36,7 @@ struct vmx_config {
 	u32 revision_id;
 	u64 ept_vpid_cap;
 	u64 host_efer, host_pat, host_xcr0;
+	u32 preempt_ticks;
 };
 
 extern struct vmx_config vmx_cfg;
@@ -43,11 +46,13 @@ extern struct vmx_config vmx_cfg;
  * @ept_root: the PML4 page.
  * @eptp: the EPT pointer written to each VMCS.
  * @ept_pages: EPT table pages in use, root included.
+ * @ad: EPT accessed and dirty flags are on.
  */
 struct vmx_vm {
 	struct page *ept_root;
 	u64 eptp;
 	unsigned long ept_pages;
+	bool ad;
 };
 
 #define VMX_EPT_CACHE_PAGES	4
@@ -74,6 +79,7 @@ struct vmx_vm {
  * @exit_qual: its exit qualification.
  * @ept_cache: free pages for EPT tables, filled before taking mmu_lock.
  * @ept_cache_nr: pages in @ept_cache.
+ * @mmio_read: the decoded instruction of a pending MMIO read exit.
  */
 struct vmx_vcpu {
 	struct minivmm_vcpu *vcpu;
@@ -95,6 +101,7 @@ struct vmx_vcpu {
 	u64 exit_qual;
 	struct page *ept_cache[VMX_EPT_CACHE_PAGES];
 	int ept_cache_nr;
+	struct minivmm_mmio_insn mmio_read;
 };
 
 static inline struct vmx_vcpu *to_vmx(struct minivmm_vcpu *vcpu)
@@ -167,12 +174,16 @@ void vmx_skip_instruction(struct vmx_vcpu *vmx);
 /* vmx_exit.c */
 int vmx_handle_exit(struct vmx_vcpu *vmx);
 
+/* vmx_mmio.c */
+int vmx_mmio_access(struct vmx_vcpu *vmx, u64 gpa);
+void vmx_mmio_complete(struct vmx_vcpu *vmx);
+
 /* vmx_ept.c */
-extern atomic_long_t minivmm_ept_table_pages;
 int vmx_vm_init(struct minivmm_vm *vm);
 void vmx_vm_destroy(struct minivmm_vm *vm);
 int vmx_ept_fault(struct vmx_vcpu *vmx, u64 gpa, u64 qual);
 bool vmx_ept_zap(struct minivmm_vm *vm, u64 gpa, u64 size);
+int vmx_ept_age(struct minivmm_vm *vm, u64 gpa, u64 size, bool clear);
 void vmx_ept_flush(struct vmx_vcpu *vmx);
 void vmx_ept_cache_free(struct vmx_vcpu *vmx);
 

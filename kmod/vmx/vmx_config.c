@@ -10,6 +10,7 @@
 #include <asm/vmx.h>
 #include <asm/fpu/xcr.h>
 #include <asm/cpufeature.h>
+#include <asm/tsc.h>
 #include "vmx.h"
 
 struct vmx_config vmx_cfg;
@@ -36,6 +37,26 @@ static int adjust_controls(u32 min, u32 opt, u32 msr, u32 *result)
 	return 0;
 }
 
+/*
+ * The VMX-preemption timer bounds each stay in the guest to about one
+ * millisecond, whatever the guest does. On hardware, host interrupts end a
+ * stay sooner anyway; the timer is a backstop for emulators that fail to
+ * deliver external-interrupt exits while the guest runs with RFLAGS.IF=0
+ * (Bochs 2.7 recomputes its interrupt mask before it marks the CPU as in
+ * VMX non-root operation). It ticks once per 2^MISC[4:0] TSC cycles.
+ */
+#define GUEST_SLICE_US	1000
+
+static u32 preempt_ticks(void)
+{
+	u64 misc, ticks;
+
+	if (rdmsrl_safe(MSR_IA32_VMX_MISC, &misc))
+		return 0;
+	ticks = ((u64)tsc_khz * GUEST_SLICE_US / 1000) >> (misc & 0x1f);
+	return clamp_t(u64, ticks, 1, U32_MAX);
+}
+
 /**
  * vmx_config_setup() - choose VMX controls and read the fixed CR bits
  *
@@ -53,7 +74,8 @@ int vmx_config_setup(void)
 	true_ctls = basic & VMX_BASIC_TRUE_CTLS;
 	c.revision_id = (u32)basic & 0x7fffffff;
 
-	r = adjust_controls(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+	r = adjust_controls(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+			    PIN_BASED_VMX_PREEMPTION_TIMER,
 			    true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			    MSR_IA32_VMX_PINBASED_CTLS, &c.pin);
 	if (r)
@@ -96,6 +118,7 @@ int vmx_config_setup(void)
 	    rdmsrl_safe(MSR_IA32_VMX_CR4_FIXED1, &c.cr4_fixed1) ||
 	    rdmsrl_safe(MSR_IA32_VMX_EPT_VPID_CAP, &c.ept_vpid_cap))
 		return -EIO;
+	c.preempt_ticks = preempt_ticks();
 	rdmsrl(MSR_EFER, c.host_efer);
 	rdmsrl(MSR_IA32_CR_PAT, c.host_pat);
 	if (boot_cpu_has(X86_FEATURE_XSAVE))

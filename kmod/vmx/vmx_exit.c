@@ -343,6 +343,7 @@ int vmx_handle_exit(struct vmx_vcpu *vmx)
 
 	switch ((u16)vmx->exit_reason) {
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
+	case EXIT_REASON_PREEMPTION_TIMER:	/* the guest's slice ended */
 		return VMX_EXIT_RESUME;
 	case EXIT_REASON_EXCEPTION_NMI:
 		return handle_exception_nmi(vmx);

@@ -176,6 +176,8 @@ int vmx_vcpu_enter(struct minivmm_vcpu *vcpu)
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 	refresh_host_cr3_cr4(vmx);
+	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_cfg.preempt_ticks);
 	if (vmx->cr2 != native_read_cr2())
 		native_write_cr2(vmx->cr2);
 	if ((vmx->cr4 & X86_CR4_OSXSAVE) && vmx->xcr0 != vmx_cfg.host_xcr0) {
@@ -221,10 +223,11 @@ int vmx_vcpu_enter(struct minivmm_vcpu *vcpu)
 
 /**
  * vmx_complete_user_exit() - apply what userspace answered to the last exit
- * @vcpu: the vCPU (not necessarily loaded).
+ * @vcpu: the vCPU, loaded.
  *
  * The data of a port IN lands in RAX (AL, AX or EAX, the last one
- * zero-extending); a hypercall's return value lands in RAX.
+ * zero-extending); a hypercall's return value lands in RAX; an MMIO read's
+ * data lands in the instruction's destination register.
  */
 void vmx_complete_user_exit(struct minivmm_vcpu *vcpu)
 {
@@ -253,4 +256,6 @@ void vmx_complete_user_exit(struct minivmm_vcpu *vcpu)
 		*rax = run->hypercall.ret;
 		vcpu->hypercall_pending = false;
 	}
+	if (vcpu->mmio_pending)
+		vmx_mmio_complete(vmx);
 }

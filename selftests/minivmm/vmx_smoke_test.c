@@ -188,18 +188,50 @@ TEST(cpuid_in_guest_hides_vmx)
 	smoke_teardown(&s);
 }
 
-TEST(outside_memory_is_a_clean_exit)
+TEST(outside_memory_is_an_mmio_exit)
 {
-	/* mov ax,0x1000; mov ds,ax; mov [0],al: 0x10000 is in no slot. */
-	static const uint8_t code[] = { 0xb8, 0x00, 0x10, 0x8e, 0xd8, 0xa2,
-					0x00, 0x00, 0xf4 };
+	/* mov ax,0x1000; mov ds,ax; mov al,0x7e; mov [0],al; mov al,[2]; hlt */
+	static const uint8_t code[] = { 0xb8, 0x00, 0x10, 0x8e, 0xd8, 0xb0, 0x7e,
+					0xa2, 0x00, 0x00, 0xa0, 0x02, 0x00, 0xf4 };
+	struct minivmm_regs regs;
+	struct smoke s;
+
+	/* 14 bytes fit at 0xfff0 exactly. */
+	ASSERT_EQ(0, smoke_setup(&s, code, sizeof(code)));
+	EXPECT_EXIT(&s, MINIVMM_EXIT_MMIO);
+	EXPECT_EQ(0x10000, s.run->mmio.phys_addr);
+	EXPECT_EQ(1, s.run->mmio.len);
+	EXPECT_EQ(1, s.run->mmio.is_write);
+	EXPECT_EQ(0x7e, s.run->mmio.data[0]);
+	EXPECT_EXIT(&s, MINIVMM_EXIT_MMIO);
+	EXPECT_EQ(0x10002, s.run->mmio.phys_addr);
+	EXPECT_EQ(0, s.run->mmio.is_write);
+	s.run->mmio.data[0] = 0x42;
+	EXPECT_EXIT(&s, MINIVMM_EXIT_HLT);
+	ASSERT_EQ(0, ioctl(s.vcpu, MINIVMM_GET_REGS, &regs));
+	EXPECT_EQ(0x1042, regs.rax & 0xffff);	/* AH kept, AL read */
+	smoke_teardown(&s);
+}
+
+TEST(mem_stats_count_faults)
+{
+	static const uint8_t code[] = { 0xf4 };
+	struct minivmm_mem_stats st;
 	struct smoke s;
 
 	ASSERT_EQ(0, smoke_setup(&s, code, sizeof(code)));
-	EXPECT_EXIT(&s, MINIVMM_EXIT_INTERNAL_ERROR);
-	EXPECT_EQ(MINIVMM_INTERNAL_ERROR_MEMORY, s.run->internal.suberror);
-	EXPECT_EQ(0x10000, s.run->internal.data[0]);
-	EXPECT_EQ(-ENOENT, (long long)s.run->internal.data[2]);
+	EXPECT_EXIT(&s, MINIVMM_EXIT_HLT);
+	ASSERT_EQ(0, ioctl(s.vm, MINIVMM_GET_MEM_STATS, &st));
+	EXPECT_GE(st.ept_violations, 1);
+	EXPECT_EQ(1, st.pages_mapped);		/* the reset-vector page */
+	EXPECT_GE(st.ept_table_pages, 4);	/* root + 3 levels */
+	EXPECT_EQ(0, st.mmio_exits);
+	/* Dropping the page from the VMM zaps its mapping. */
+	ASSERT_EQ(0, madvise(s.mem + 0xf000, 0x1000, MADV_DONTNEED));
+	ASSERT_EQ(0, ioctl(s.vm, MINIVMM_GET_MEM_STATS, &st));
+	EXPECT_EQ(0, st.pages_mapped);
+	EXPECT_EQ(1, st.pages_zapped);
+	EXPECT_EQ(1, st.inval_clear);
 	smoke_teardown(&s);
 }
 

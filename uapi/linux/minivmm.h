@@ -145,6 +145,47 @@ struct minivmm_memory_region {
 #define MINIVMM_CREATE_VCPU		_IO(MINIVMMIO, 0x10)
 #define MINIVMM_SET_MEMORY_REGION	_IOW(MINIVMMIO, 0x11, struct minivmm_memory_region)
 
+/**
+ * struct minivmm_mem_stats - guest memory statistics of a VM
+ *	(MINIVMM_GET_MEM_STATS); counters count since the VM was created
+ * @ept_violations: EPT-violation exits.
+ * @pages_mapped: 4 KiB guest pages mapped in EPT now.
+ * @huge_mapped: 2 MiB EPT mappings now.
+ * @faults_major: host swap-in faults: guest accesses whose page the host
+ *	had to bring back (a major fault while minivmm looked it up).
+ * @faults_minor: guest first touches and refaults served without I/O.
+ * @inval_unmap: MMU-notifier invalidations for munmap() and mremap().
+ * @inval_clear: for reclaim and swap-out, MADV_DONTNEED and the like.
+ * @inval_protect: for write protection (fork()'s copy-on-write, mprotect).
+ * @inval_migrate: for page migration and compaction.
+ * @inval_other: any other cause.
+ * @pages_zapped: EPT mappings those invalidations removed.
+ * @young_cleared: pages the host aged through their EPT accessed bits.
+ * @mmio_exits: guest accesses outside memory slots (or writes to read-only
+ *	slots) handed to a device.
+ * @ept_table_pages: EPT table pages the VM holds now.
+ * @reserved: zero.
+ */
+struct minivmm_mem_stats {
+	__u64 ept_violations;
+	__u64 pages_mapped;
+	__u64 huge_mapped;
+	__u64 faults_major;
+	__u64 faults_minor;
+	__u64 inval_unmap;
+	__u64 inval_clear;
+	__u64 inval_protect;
+	__u64 inval_migrate;
+	__u64 inval_other;
+	__u64 pages_zapped;
+	__u64 young_cleared;
+	__u64 mmio_exits;
+	__u64 ept_table_pages;
+	__u64 reserved[18];
+};
+
+#define MINIVMM_GET_MEM_STATS		_IOR(MINIVMMIO, 0x12, struct minivmm_mem_stats)
+
 /* ---------------------------------------------------------------------- */
 /* vCPU ioctls: on a vCPU fd                                                */
 /* ---------------------------------------------------------------------- */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel MMIO devices and guest-memory reads for the instruction fetch
+ * of MMIO exits.
+ */
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include "vm.h"
+#include "mmio.h"
+
+/**
+ * minivmm_mmio_register() - let an in-kernel device claim a range
+ * @vm: the VM.
+ * @dev: the device; its range must not overlap guest RAM or another device.
+ *
+ * Return: 0; -EEXIST for an overlap; -ENOSPC when the table is full.
+ */
+int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev)
+{
+	int i, free = -1, r = 0;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
+		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
+
+		if (!d) {
+			if (free < 0)
+				free = i;
+			continue;
+		}
+		if (dev->base < d->base + d->size && d->base < dev->base + dev->size)
+			r = -EEXIST;
+	}
+	if (!r && minivmm_find_slot(vm, dev->base))
+		r = -EEXIST;
+	if (!r && free < 0)
+		r = -ENOSPC;
+	if (!r)
+		vm->mmio_devs[free] = dev;
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+/**
+ * minivmm_mmio_unregister() - remove an in-kernel device
+ * @vm: the VM.
+ * @dev: the device.
+ */
+void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev)
+{
+	int i;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++)
+		if (vm->mmio_devs[i] == dev)
+			vm->mmio_devs[i] = NULL;
+	mutex_unlock(&vm->lock);
+}
+
+/**
+ * minivmm_mmio_dispatch() - give an MMIO access to the device claiming it
+ * @vm: the VM; called from a vCPU thread.
+ * @gpa: the address.
+ * @len: 1, 2, 4 or 8.
+ * @write: a store (@val holds the data) or a load (@val receives it).
+ * @val: the data.
+ *
+ * Return: 0 when a device took it; -ENOENT when none claims @gpa (the
+ * access goes to userspace).
+ */
+int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
+			  u64 *val)
+{
+	int i, r = -ENOENT;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
+		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
+
+		if (!d || gpa < d->base || gpa + len > d->base + d->size)
+			continue;
+		r = write ? d->write(d, gpa - d->base, len, *val) :
+			    d->read(d, gpa - d->base, len, val);
+		break;
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+/**
+ * minivmm_read_guest() - copy guest-physical memory (RAM slots only)
+ * @vm: the VM; called from a thread of the VMM's process.
+ * @gpa: first byte.
+ * @buf: out.
+ * @len: bytes; may span slots that are contiguous.
+ *
+ * Return: 0; -EFAULT when a byte is outside every slot or unreadable.
+ */
+int minivmm_read_guest(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len)
+{
+	u8 *out = buf;
+
+	if (current->mm != vm->mm)
+		return -EFAULT;
+	while (len) {
+		const struct minivmm_memslot *s;
+		unsigned long hva;
+		u32 chunk;
+
+		mutex_lock(&vm->lock);
+		s = minivmm_find_slot(vm, gpa);
+		if (!s) {
+			mutex_unlock(&vm->lock);
+			return -EFAULT;
+		}
+		hva = s->uaddr + (gpa - s->gpa);
+		chunk = min_t(u64, len, s->gpa + s->size - gpa);
+		mutex_unlock(&vm->lock);
+		if (copy_from_user(out, (void __user *)hva, chunk))
+			return -EFAULT;
+		gpa += chunk;
+		out += chunk;
+		len -= chunk;
+	}
+	return 0;
+}

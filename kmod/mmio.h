@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest accesses outside guest RAM: in-kernel devices that claim ranges of
+ * guest-physical space (the balloon), before userspace sees MMIO exits.
+ */
+#ifndef MINIVMM_MMIO_H
+#define MINIVMM_MMIO_H
+
+#include <linux/types.h>
+
+struct minivmm_vm;
+
+/**
+ * struct minivmm_mmio_dev - an in-kernel device's register window
+ * @base: first guest-physical address.
+ * @size: bytes.
+ * @read: read @len (1, 2, 4, 8) bytes at offset @off into *@val.
+ * @write: write @len bytes of @val at offset @off.
+ * @priv: the device.
+ */
+struct minivmm_mmio_dev {
+	u64 base;
+	u64 size;
+	int (*read)(struct minivmm_mmio_dev *dev, u64 off, u32 len, u64 *val);
+	int (*write)(struct minivmm_mmio_dev *dev, u64 off, u32 len, u64 val);
+	void *priv;
+};
+
+#define MINIVMM_MAX_MMIO_DEVS	4
+
+int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
+void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
+int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
+			  u64 *val);
+int minivmm_read_guest(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len);
+
+#endif /* MINIVMM_MMIO_H */
