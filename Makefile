@@ -6,6 +6,7 @@
 #   make            build minivmm.ko, minivmm-ctl, the selftests, the unit tests
 #   make demo       boot the Bochs (VT-x) test host, load the module, show caps
 #   make check      every test: unit, uapi, style, QEMU refusal, Bochs selftests
+#   make bench      benchmark figures from one Bochs boot (build/bench/)
 #
 # Variables: KDIR (kernel build dir), KERNEL (6.1 or 6.12: picks KDIR),
 # HOST (bochs, qemu, kvm, auto) for 'make testhost', V=1 for verbose kbuild.
@@ -42,7 +43,7 @@ LINUX_TOOLS := $(B)/linux-tools
 HARNESS_H   := $(LINUX_TOOLS)/kselftest_harness.h
 CHECKPATCH  := $(LINUX_TOOLS)/scripts/checkpatch.pl
 
-.PHONY: deps all module ctl selftests unit-build unit tools check demo testhost \
+.PHONY: bench deps all module ctl selftests unit-build unit tools check demo testhost \
 	checkpatch sparse uapi-check module-6.12 clean help
 .DEFAULT_GOAL := all
 
@@ -53,7 +54,7 @@ deps:
 	.ci/install-deps
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- module --
 module:
@@ -104,7 +105,15 @@ $(B)/minivmm-ctl: $(CTL_SRCS) $(wildcard userspace-ctl/*.h) $(CTL_LIB_HDRS) uapi
 SELFTEST_SRCS := $(wildcard selftests/minivmm/*_test.c)
 SELFTEST_LIB  := $(wildcard selftests/lib/*.c) userspace-ctl/lib/json_parse.c
 SELFTESTS     := $(patsubst selftests/minivmm/%.c,$(B)/selftests/%,$(SELFTEST_SRCS))
-selftests: $(SELFTESTS)
+# Benchmarks (make bench) are built like the selftests and ride in the same
+# initramfs.
+BENCH_SRCS    := $(wildcard selftests/bench/*.c)
+BENCHES       := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
+selftests: $(SELFTESTS) $(BENCHES)
+$(B)/selftests/%: selftests/bench/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
+		uapi/linux/minivmm.h
+	@mkdir -p $(B)/selftests
+	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
 $(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(CTL_LIB_HDRS) uapi/linux/minivmm.h | $(HARNESS_H)
 	@mkdir -p $(B)/selftests
@@ -148,6 +157,10 @@ demo: all
 
 check: all tools
 	selftests/testhost/check.sh --kver $(KVER)
+
+# Figures, not assertions: one boot of the VT-x test host.
+bench: all
+	selftests/testhost/bench.sh --kver $(KVER) --host $(if $(filter auto,$(HOST)),vmx,$(HOST))
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null

@@ -53,6 +53,8 @@ struct minivmm_vcpu;
  * @set_sregs: writes them (vCPU loaded).
  * @get_msr: reads guest MSR @index (vCPU loaded).
  * @set_msr: writes it (vCPU loaded).
+ * @vm_bytes: bytes of backend state per VM (for memory statistics).
+ * @vcpu_bytes: bytes of backend state per vCPU, VMCS page excluded.
  * @age_range: counts the pages of [@gpa, @gpa + @size) the guest accessed
  *	since the last call, clearing that state when @clear, under the VM's
  *	mmu_lock; 0 when the backend cannot tell.
@@ -85,6 +87,8 @@ struct minivmm_arch_ops {
 			 const struct minivmm_sregs *sregs);
 	int (*get_msr)(struct minivmm_vcpu *vcpu, u32 index, u64 *data);
 	int (*set_msr)(struct minivmm_vcpu *vcpu, u32 index, u64 data);
+	size_t vm_bytes;
+	size_t vcpu_bytes;
 	int (*age_range)(struct minivmm_vm *vm, u64 gpa, u64 size, bool clear);
 	bool (*zap_range)(struct minivmm_vm *vm, u64 gpa, u64 size);
 };

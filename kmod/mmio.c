@@ -19,7 +19,7 @@ int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev)
 {
 	int i, free = -1, r = 0;
 
-	mutex_lock(&vm->lock);
+	mutex_lock(&vm->mmio_lock);
 	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
 		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
 
@@ -31,13 +31,15 @@ int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev)
 		if (dev->base < d->base + d->size && d->base < dev->base + dev->size)
 			r = -EEXIST;
 	}
+	mutex_lock(&vm->lock);
 	if (!r && minivmm_find_slot(vm, dev->base))
 		r = -EEXIST;
+	mutex_unlock(&vm->lock);
 	if (!r && free < 0)
 		r = -ENOSPC;
 	if (!r)
 		vm->mmio_devs[free] = dev;
-	mutex_unlock(&vm->lock);
+	mutex_unlock(&vm->mmio_lock);
 	return r;
 }
 
@@ -50,11 +52,11 @@ void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev
 {
 	int i;
 
-	mutex_lock(&vm->lock);
+	mutex_lock(&vm->mmio_lock);
 	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++)
 		if (vm->mmio_devs[i] == dev)
 			vm->mmio_devs[i] = NULL;
-	mutex_unlock(&vm->lock);
+	mutex_unlock(&vm->mmio_lock);
 }
 
 /**
@@ -65,6 +67,9 @@ void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev
  * @write: a store (@val holds the data) or a load (@val receives it).
  * @val: the data.
  *
+ * Devices run under vm->mmio_lock, not vm->lock: they may read guest memory
+ * (minivmm_read_guest() takes vm->lock). Lock order: mmio_lock, then lock.
+ *
  * Return: 0 when a device took it; -ENOENT when none claims @gpa (the
  * access goes to userspace).
  */
@@ -73,7 +78,7 @@ int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
 {
 	int i, r = -ENOENT;
 
-	mutex_lock(&vm->lock);
+	mutex_lock(&vm->mmio_lock);
 	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
 		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
 
@@ -83,7 +88,7 @@ int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
 			    d->read(d, gpa - d->base, len, val);
 		break;
 	}
-	mutex_unlock(&vm->lock);
+	mutex_unlock(&vm->mmio_lock);
 	return r;
 }
 

@@ -413,6 +413,11 @@ int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	if (r)
 		goto free_cpuid;
 	refcount_inc(&vm->users);
+	/* The vCPU, its run page, VMCS page, backend state, FPU and CPUID. */
+	atomic64_add(sizeof(*vcpu) + 2 * PAGE_SIZE + minivmm_arch->vcpu_bytes +
+		     vcpu->guest_fpu.uabi_size +
+		     MINIVMM_MAX_CPUID_ENTRIES * sizeof(*vcpu->cpuid),
+		     &vm->stats.kernel_bytes);
 	fd = anon_inode_getfd("minivmm-vcpu", &minivmm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		refcount_dec(&vm->users);

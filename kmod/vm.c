@@ -64,6 +64,8 @@ static long vm_get_mem_stats(struct minivmm_vm *vm, void __user *argp)
 		.young_cleared = atomic64_read(&v->young_cleared),
 		.mmio_exits = atomic64_read(&v->mmio_exits),
 		.ept_table_pages = atomic64_read(&v->ept_table_pages),
+		.kernel_bytes = atomic64_read(&v->kernel_bytes) +
+				atomic64_read(&v->ept_table_pages) * PAGE_SIZE,
 	};
 
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
@@ -136,12 +138,14 @@ int minivmm_vm_create(void)
 		goto put_hw;
 	refcount_set(&vm->users, 1);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->mmio_lock);
 	spin_lock_init(&vm->mmu_lock);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 	r = minivmm_arch->vm_init(vm);
 	if (r)
 		goto free_vm;
+	atomic64_set(&vm->stats.kernel_bytes, sizeof(*vm) + minivmm_arch->vm_bytes);
 	r = minivmm_mmu_notifier_register(vm);
 	if (r)
 		goto arch_destroy;

@@ -26,6 +26,7 @@ struct minivmm_vcpu;
  *	cause (MINIVMM_INVAL_*). @pages_zapped: EPT leaves removed by them.
  * @young_cleared: accessed bits cleared for host aging.
  * @mmio_exits: accesses outside guest RAM. @ept_table_pages: EPT tables.
+ * @kernel_bytes: kernel memory held for the VM, EPT tables excluded.
  */
 struct minivmm_vm_stats {
 	atomic64_t ept_violations;
@@ -38,6 +39,7 @@ struct minivmm_vm_stats {
 	atomic64_t young_cleared;
 	atomic64_t mmio_exits;
 	atomic64_t ept_table_pages;
+	atomic64_t kernel_bytes;
 };
 
 /* Causes of MMU-notifier invalidations (minivmm_vm_stats.inval). */
@@ -79,7 +81,8 @@ struct minivmm_memslot {
  * @mn: MMU notifier on @mm keeping second-level tables coherent.
  * @mn_registered: @mn is live.
  * @stats: memory statistics.
- * @mmio_devs: in-kernel devices claiming guest-physical ranges (@lock).
+ * @mmio_lock: protects @mmio_devs and serialises their handlers.
+ * @mmio_devs: in-kernel devices claiming guest-physical ranges.
  * @arch: backend state.
  */
 struct minivmm_vm {
@@ -95,6 +98,7 @@ struct minivmm_vm {
 	struct mmu_notifier mn;
 	bool mn_registered;
 	struct minivmm_vm_stats stats;
+	struct mutex mmio_lock;
 	struct minivmm_mmio_dev *mmio_devs[MINIVMM_MAX_MMIO_DEVS];
 	void *arch;
 };

@@ -306,9 +306,12 @@ int minivmm_balloon_request_stats(struct minivmm_balloon_dev *b)
 		return -EAGAIN;
 	}
 	r = minivmm_virtq_push(q, &b->gmem, b->stats_head, 0);
+	b->stats_held = false;
+	/* -EINVAL: the queue was re-enabled since; the buffer is gone. */
+	if (r == -EINVAL)
+		return -EAGAIN;
 	if (r)
 		return fail(b, r);
-	b->stats_held = false;
 	used_irq(b, q);
 	return 0;
 }

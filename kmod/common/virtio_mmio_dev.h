@@ -128,8 +128,12 @@ int minivmm_vmmio_read(struct minivmm_vmmio *m, __u64 off, __u32 size,
  * @size: access size in bytes (as for minivmm_vmmio_read()).
  * @val: the value written.
  *
- * Return: 0 when the write took effect; otherwise it was ignored and the
- * result says why (for tracing): -EINVAL refused size, alignment or
+ * The access is complete whatever the result, which is for tracing (an
+ * MMIO dispatcher must not treat it as "no such device").
+ *
+ * Return: for QueueNotify of a ready queue after DRIVER_OK, what the
+ * device type's @notify returned; otherwise 0 when the write took
+ * effect, or why it was ignored: -EINVAL refused size, alignment or
  * value; -ENOENT no such register, queue or read-only register; -EPERM
  * not allowed in the current device status or while QueueReady is 1;
  * -EIO the device needs a reset or the driver failed it; -ENXIO

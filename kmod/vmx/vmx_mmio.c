@@ -74,6 +74,18 @@ static int insn_error(struct vmx_vcpu *vmx, u64 gpa, const u8 *bytes, u32 n, int
 	return VMX_EXIT_USER;
 }
 
+/* RIP past the instruction, wrapping as IP/EIP do outside 64-bit mode. */
+static void skip_insn(enum minivmm_cpu_mode mode, u32 len)
+{
+	u64 rip = vmcs_read(GUEST_RIP) + len;
+
+	if (mode == MINIVMM_MODE_PROT32)
+		rip = (u32)rip;
+	else if (mode != MINIVMM_MODE_LONG64)
+		rip = (u16)rip;
+	vmcs_write(GUEST_RIP, rip);
+}
+
 static unsigned long *insn_reg(struct vmx_vcpu *vmx, const struct minivmm_mmio_insn *in,
 			       u64 *rsp)
 {
@@ -121,7 +133,7 @@ int vmx_mmio_access(struct vmx_vcpu *vmx, u64 gpa)
 			*reg = minivmm_mmio_complete_read(&in, *reg, val);
 		if (reg == (unsigned long *)&rsp)
 			vmcs_write(GUEST_RSP, rsp);
-		vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + in.len);
+		skip_insn(mode, in.len);
 		return VMX_EXIT_RESUME;
 	}
 
@@ -136,7 +148,7 @@ int vmx_mmio_access(struct vmx_vcpu *vmx, u64 gpa)
 		vmx->mmio_read = in;
 	vcpu->mmio_pending = !in.is_write;
 	/* The access is done once userspace has seen it: move past it. */
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + in.len);
+	skip_insn(mode, in.len);
 	return VMX_EXIT_USER;
 }
 

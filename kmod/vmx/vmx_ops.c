@@ -40,6 +40,8 @@ const struct minivmm_arch_ops vmx_arch_ops = {
 	.set_sregs		= vmx_set_sregs,
 	.get_msr		= vmx_op_get_msr,
 	.set_msr		= vmx_op_set_msr,
+	.vm_bytes		= sizeof(struct vmx_vm),
+	.vcpu_bytes		= sizeof(struct vmx_vcpu),
 	.age_range		= vmx_ept_age,
 	.zap_range		= vmx_ept_zap,
 };

@@ -40,8 +40,9 @@
 #define P_R12	0xa1a2a3a4a5a6a7a8ULL
 
 /* @insn, then the global label @label right after it. */
-#define MMIO_ASM(label, insn, ...)					\
-	asm volatile(insn "\n\t.globl " #label "\n" #label ":\n\t" __VA_ARGS__)
+#define MMIO_ASM(label, insn, ...) do {				\
+	asm volatile(insn "\n\t.globl " #label "\n" #label ":\n\t" __VA_ARGS__); \
+} while (0)
 
 struct mmio_step {
 	const char *name;
@@ -411,7 +412,8 @@ GUEST_CODE static void guest_addressing(void)
 	register uint64_t r12 asm("r12");
 	register uint64_t r13 asm("r13");
 	register uint64_t r14 asm("r14");
-	uint64_t base = MMIO_GPA, r9;
+	register uint64_t r9 asm("r9");
+	uint64_t base = MMIO_GPA;
 
 	/* 89 04 cb */
 	MMIO_ASM(mmio_am_sib, "movl %%eax, (%%rbx,%%rcx,8)",

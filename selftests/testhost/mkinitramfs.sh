@@ -39,6 +39,7 @@ cp "$build/minivmm.ko" "$root/lib/modules/minivmm.ko"
 if [ -d "$build/selftests" ]; then
 	cp "$build"/selftests/* "$root/tests/" 2>/dev/null || true
 fi
+cp "$here/setup-swap.sh" "$root/tests/setup-swap.sh"
 
 # Modules of the test host's own kernel, flat under /lib/modules/host.
 mods=/lib/modules/$kver/kernel

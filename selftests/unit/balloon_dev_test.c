@@ -437,6 +437,13 @@ UNIT_TEST(balloon_stats_buffer_is_kept_and_returned)
 	tring_used_elem(&f.r[2], 2, &id, &len);
 	CHECK_EQ(id, 0);
 	CHECK(minivmm_vmmio_live(&f.b->mmio));
+	/* The queue disabled and enabled again: the held buffer is gone. */
+	wr(&f, VIRTIO_MMIO_QUEUE_SEL, 2);
+	wr(&f, VIRTIO_MMIO_QUEUE_READY, 0);
+	wr(&f, VIRTIO_MMIO_QUEUE_READY, 1);
+	CHECK_EQ(minivmm_balloon_request_stats(f.b), -EAGAIN);
+	CHECK(minivmm_vmmio_live(&f.b->mmio));
+	CHECK_EQ(f.b->cnt.errors, 0);
 	bfx_fini(&f);
 }
 

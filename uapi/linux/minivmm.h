@@ -164,6 +164,9 @@ struct minivmm_memory_region {
  * @mmio_exits: guest accesses outside memory slots (or writes to read-only
  *	slots) handed to a device.
  * @ept_table_pages: EPT table pages the VM holds now.
+ * @kernel_bytes: kernel memory the VM holds now for itself: its
+ *	structures, VMCS and run pages, guest FPU state, CPUID tables and
+ *	EPT tables (guest memory is the VMM's, not counted).
  * @reserved: zero.
  */
 struct minivmm_mem_stats {
@@ -181,7 +184,8 @@ struct minivmm_mem_stats {
 	__u64 young_cleared;
 	__u64 mmio_exits;
 	__u64 ept_table_pages;
-	__u64 reserved[18];
+	__u64 kernel_bytes;
+	__u64 reserved[17];
 };
 
 #define MINIVMM_GET_MEM_STATS		_IOR(MINIVMMIO, 0x12, struct minivmm_mem_stats)
