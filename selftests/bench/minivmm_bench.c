@@ -7,6 +7,7 @@
  * times, comparable between runs, not hardware times.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,11 +104,25 @@ static struct mvm_vcpu *vm_with_vcpu(struct mvm_vm **vm, void *fn, uint64_t arg0
 	return vcpu;
 }
 
-/* Port-I/O exit round trip to userspace. */
-static void bench_pio(void)
+static bool is_pio(const struct minivmm_run *run)
+{
+	return run->exit_reason == MINIVMM_EXIT_IO && run->io.port == BENCH_PORT;
+}
+
+static bool is_mmio(const struct minivmm_run *run)
+{
+	return run->exit_reason == MINIVMM_EXIT_MMIO && run->mmio.phys_addr == MMIO_GPA;
+}
+
+/*
+ * Round trips to userspace: run @fn, which makes N_EXITS exits that @match
+ * recognises and then reports DONE, and print the time per exit as @name.
+ */
+static void bench_roundtrip(const char *name, void *fn,
+			    bool (*match)(const struct minivmm_run *run))
 {
 	struct mvm_vm *vm;
-	struct mvm_vcpu *vcpu = vm_with_vcpu(&vm, guest_pio_loop, N_EXITS, 0);
+	struct mvm_vcpu *vcpu = vm_with_vcpu(&vm, fn, N_EXITS, 0);
 	struct ucall uc;
 	uint64_t t0, n = 0;
 	int ok = 0;
@@ -118,8 +133,7 @@ static void bench_pio(void)
 	for (;;) {
 		if (vcpu_run(vcpu))
 			break;
-		if (vcpu->run->exit_reason == MINIVMM_EXIT_IO &&
-		    vcpu->run->io.port == BENCH_PORT) {
+		if (match(vcpu->run)) {
 			n++;
 			continue;
 		}
@@ -127,10 +141,10 @@ static void bench_pio(void)
 		break;
 	}
 	if (ok)
-		figure("pio_exit_roundtrip", (double)(mvm_now_ns() - t0) / n, "ns");
+		figure(name, (double)(mvm_now_ns() - t0) / n, "ns");
 	vm_free(vm);
 out:
-	report("pio_exit_roundtrip", ok);
+	report(name, ok);
 }
 
 /* An exit handled in the kernel: CPUID. */
@@ -157,36 +171,6 @@ free:
 	vm_free(vm);
 out:
 	report("cpuid_exit_in_kernel", ok);
-}
-
-/* MMIO exit round trip to userspace (decode included). */
-static void bench_mmio(void)
-{
-	struct mvm_vm *vm;
-	struct mvm_vcpu *vcpu = vm_with_vcpu(&vm, guest_mmio_loop, N_EXITS, 0);
-	struct ucall uc;
-	uint64_t t0, n = 0;
-	int ok = 0;
-
-	if (!vcpu)
-		goto out;
-	t0 = mvm_now_ns();
-	for (;;) {
-		if (vcpu_run(vcpu))
-			break;
-		if (vcpu->run->exit_reason == MINIVMM_EXIT_MMIO &&
-		    vcpu->run->mmio.phys_addr == MMIO_GPA) {
-			n++;
-			continue;
-		}
-		ok = get_ucall(vcpu, &uc) == UCALL_DONE && n == N_EXITS;
-		break;
-	}
-	if (ok)
-		figure("mmio_exit_roundtrip", (double)(mvm_now_ns() - t0) / n, "ns");
-	vm_free(vm);
-out:
-	report("mmio_exit_roundtrip", ok);
 }
 
 /* First touch of 64 MiB by the guest, and what the VM costs the kernel. */
@@ -258,9 +242,10 @@ static void bench_create(void)
 int main(void)
 {
 	printf("TAP version 13\n1..5\n");
-	bench_pio();
+	bench_roundtrip("pio_exit_roundtrip", guest_pio_loop, is_pio);
 	bench_cpuid();
-	bench_mmio();
+	/* MMIO exits include fetching and decoding the instruction. */
+	bench_roundtrip("mmio_exit_roundtrip", guest_mmio_loop, is_mmio);
 	bench_first_touch();
 	bench_create();
 	return 0;

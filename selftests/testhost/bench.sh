@@ -23,7 +23,7 @@ mkdir -p "$out"
 rc=$?
 log=$top/build/testhost/bench/serial.log
 grep -a '^# bench: ' "$log" | tr -d '\r' | sed 's/^# bench: //' > "$out/figures.txt"
-host_desc=$(grep -a 'minivmm-run: CPU' "$log" | tr -d '\r' | sed 's/.*CPU //' | head -n1)
+host_desc=$(grep -a 'minivmm-run: CPU' "$log" | tr -d '\r' | sed 's/.*minivmm-run: CPU //' | head -n1)
 {
 	printf '{\n  "host": "%s",\n  "when": "%s",\n  "clock": "%s",\n  "figures": [\n' \
 		"$(grep -q '^run.sh: bochs' "$out/run.log" && echo bochs || echo "$host")" \
