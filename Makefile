@@ -4,7 +4,7 @@
 #
 #   make deps       install the Debian packages everything below needs (root)
 #   make            build minivmm.ko, minivmm-ctl, the selftests, the unit tests
-#   make demo       boot the Bochs (VT-x) test host, load the module, show caps
+#   make demo       boot the Bochs (VT-x) test host, load the module, run guests
 #   make check      every test: unit, uapi, style, QEMU refusal, Bochs selftests
 #   make bench      benchmark figures from one Bochs boot (build/bench/)
 #
