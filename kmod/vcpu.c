@@ -17,6 +17,7 @@
 #include <asm/fpu/api.h>
 #include "arch_ops.h"
 #include "vm.h"
+#include "vm_balloon.h"
 #include "cpuid.h"
 
 static struct preempt_ops minivmm_preempt_ops;
@@ -349,6 +350,31 @@ static long minivmm_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	}
 	mutex_unlock(&vcpu->mutex);
 	return r;
+}
+
+/**
+ * minivmm_vcpu_raise_irq() - queue an external interrupt from an in-kernel
+ *	device (the MINIVMM_INTERRUPT path, without the vCPU mutex)
+ * @vcpu: the vCPU.
+ * @vector: 32 .. 255.
+ *
+ * Limits: one interrupt is queued at a time, shared with MINIVMM_INTERRUPT;
+ * when one is pending already this one is dropped (devices keep their
+ * interrupt status, so the guest still finds the cause). The vCPU is not
+ * kicked out of guest mode: injection happens at its next VM entry. Called
+ * from another thread it may race with MINIVMM_INTERRUPT (one of the two
+ * vectors wins).
+ *
+ * Return: true when queued.
+ */
+bool minivmm_vcpu_raise_irq(struct minivmm_vcpu *vcpu, u8 vector)
+{
+	if (vector < 32 || READ_ONCE(vcpu->irq_pending))
+		return false;
+	WRITE_ONCE(vcpu->irq_vector, vector);
+	smp_wmb();	/* the vector before the flag that publishes it */
+	WRITE_ONCE(vcpu->irq_pending, true);
+	return true;
 }
 
 static const struct file_operations minivmm_vcpu_fops = {

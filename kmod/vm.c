@@ -16,6 +16,7 @@
 #include "arch_ops.h"
 #include "vm.h"
 #include "memslot.h"
+#include "vm_balloon.h"
 
 atomic_long_t minivmm_table_pages = ATOMIC_LONG_INIT(0);
 atomic_t minivmm_nr_vms = ATOMIC_INIT(0);
@@ -24,6 +25,7 @@ static void vm_destroy(struct minivmm_vm *vm)
 {
 	int i;
 
+	minivmm_balloon_destroy(vm);
 	minivmm_mmu_notifier_unregister(vm);
 	for (i = 0; i < MINIVMM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -80,8 +82,8 @@ static int vm_release(struct inode *inode, struct file *file)
 /**
  * minivmm_vm_ioctl() - ioctls on a VM fd
  * @file: the VM fd.
- * @cmd: MINIVMM_CREATE_VCPU, MINIVMM_SET_MEMORY_REGION or
- *	MINIVMM_GET_MEM_STATS.
+ * @cmd: MINIVMM_CREATE_VCPU, MINIVMM_SET_MEMORY_REGION,
+ *	MINIVMM_GET_MEM_STATS, or a balloon ioctl (kmod/vm_balloon.c).
  * @arg: the vCPU id, or a pointer to the ioctl's structure.
  *
  * Only the process that created the VM may use it (-EIO otherwise).
@@ -103,6 +105,10 @@ static long minivmm_vm_ioctl(struct file *file, unsigned int cmd, unsigned long 
 		return minivmm_set_memory_region(vm, &region);
 	case MINIVMM_GET_MEM_STATS:
 		return vm_get_mem_stats(vm, (void __user *)arg);
+	case MINIVMM_CREATE_BALLOON:
+	case MINIVMM_SET_BALLOON_TARGET:
+	case MINIVMM_GET_BALLOON_STATS:
+		return minivmm_balloon_ioctl(vm, cmd, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -73,10 +73,11 @@ static void set_irq_window(bool on)
  */
 static bool prepare_injection(struct minivmm_vcpu *vcpu)
 {
-	bool can = guest_can_take_irq();
-
+	/* The common case, nothing queued or asked for, costs no VMREAD. */
+	if (!vcpu->irq_pending && !vcpu->run->request_interrupt_window)
+		return false;
 	if (vcpu->irq_pending) {
-		if (can) {
+		if (guest_can_take_irq()) {
 			vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vcpu->irq_vector |
 				   INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
 			vcpu->irq_pending = false;
@@ -86,11 +87,9 @@ static bool prepare_injection(struct minivmm_vcpu *vcpu)
 		}
 		return false;
 	}
-	if (vcpu->run->request_interrupt_window) {
-		if (can)
-			return true;
-		set_irq_window(true);
-	}
+	if (guest_can_take_irq())
+		return true;
+	set_irq_window(true);
 	return false;
 }
 

@@ -23,6 +23,37 @@ mkdir -p "$out"
 rc=$?
 log=$top/build/testhost/bench/serial.log
 grep -a '^# bench: ' "$log" | tr -d '\r' | sed 's/^# bench: //' > "$out/figures.txt"
+# vmm_compare prints BACKEND.METRIC (issue 7): one row per metric, minivmm
+# against KVM. ratio = minivmm/KVM for every metric; the target says which
+# side of 1.0 is good for minivmm: <= 1.0 for times and bytes, >= 1.0 for
+# rates (a unit ending in "/s").
+cat > "$out/compare.awk" <<'AWK'
+$1 ~ /^(minivmm|kvm)\./ {
+	b = substr($1, 1, index($1, ".") - 1); m = substr($1, index($1, ".") + 1)
+	if (!(m in unit)) { order[++n] = m; unit[m] = $3 }
+	v[b, m] = $2
+}
+function num(x) { return x == "" ? "null" : x }
+END {
+	for (i = 1; i <= n; i++) {
+		m = order[i]; a = v["minivmm", m]; k = v["kvm", m]
+		tgt = unit[m] ~ /\/s$/ ? ">= 1.0" : "<= 1.0"
+		ratio = ""; met = ""
+		if (a != "" && k != "" && k + 0 != 0) {
+			ratio = sprintf("%.3f", a / k)
+			met = ((tgt == ">= 1.0") ? (ratio + 0 >= 1) : (ratio + 0 <= 1)) ? "yes" : "no"
+		}
+		if (json) {
+			printf "%s    {\"metric\": \"%s\", \"unit\": \"%s\", \"minivmm\": %s, \"kvm\": %s, \"ratio\": %s, \"target\": \"%s\", \"met\": %s}", \
+				(i > 1 ? ",\n" : ""), m, unit[m], num(a), num(k), num(ratio), tgt, \
+				met == "" ? "null" : (met == "yes" ? "true" : "false")
+		} else {
+			printf "%-30s %-8s %14s %14s %8s %7s %4s\n", m, unit[m], a == "" ? "-" : a, \
+				k == "" ? "-" : k, ratio == "" ? "-" : ratio, tgt, met == "" ? "-" : met
+		}
+	}
+}
+AWK
 host_desc=$(grep -a 'minivmm-run: CPU' "$log" | tr -d '\r' | sed 's/.*minivmm-run: CPU //' | head -n1)
 {
 	printf '{\n  "host": "%s",\n  "when": "%s",\n  "clock": "%s",\n  "figures": [\n' \
@@ -31,12 +62,18 @@ host_desc=$(grep -a 'minivmm-run: CPU' "$log" | tr -d '\r' | sed 's/.*minivmm-ru
 		"emulated: guest time advances with emulated instructions (Bochs, clock sync=none)"
 	awk 'NR > 1 { printf ",\n" } { printf "    {\"name\": \"%s\", \"value\": %s, \"unit\": \"%s\"}", $1, $2, $3 }' \
 		"$out/figures.txt"
+	printf '\n  ],\n  "comparison": [\n'
+	awk -v json=1 -f "$out/compare.awk" "$out/figures.txt"
 	printf '\n  ]\n}\n'
 } > "$out/results.json"
 echo "minivmm benchmarks ($host_desc)"
 echo "Timings are emulated time: deterministic instruction counts, compare ratios only."
 printf '%-32s %16s  %s\n' metric value unit
-awk '{ printf "%-32s %16s  %s\n", $1, $2, $3 }' "$out/figures.txt"
+awk '$1 !~ /^(minivmm|kvm)\./ { printf "%-32s %16s  %s\n", $1, $2, $3 }' "$out/figures.txt"
+echo
+echo "minivmm against KVM (kvm_intel), same guest bytes (vmm_compare); ratio = minivmm/KVM"
+printf '%-30s %-8s %14s %14s %8s %7s %4s\n' metric unit minivmm KVM ratio target met?
+awk -f "$out/compare.awk" "$out/figures.txt"
 echo "results: $out/results.json (run log: $out/run.log)"
 tail -n 1 "$out/run.log"
 exit $rc

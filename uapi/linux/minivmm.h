@@ -190,6 +190,104 @@ struct minivmm_mem_stats {
 
 #define MINIVMM_GET_MEM_STATS		_IOR(MINIVMMIO, 0x12, struct minivmm_mem_stats)
 
+/**
+ * struct minivmm_balloon_config - an in-kernel virtio-balloon device
+ *	(MINIVMM_CREATE_BALLOON): VIRTIO 1.2 traditional balloon, device ID
+ *	5, on the virtio-mmio (version 2) transport
+ * @mmio_base: guest-physical base of its 0x200-byte register window;
+ *	page aligned, outside every memory slot and other device.
+ * @irq_vector: external interrupt vector (32 .. 255) queued on vCPU 0
+ *	when the device interrupts.
+ * @flags: must be zero.
+ * @features: virtio feature bits to offer, a subset of
+ *	MINIVMM_BALLOON_FEATURES_SUPPORTED; 0 offers all of them.
+ *	VIRTIO_F_VERSION_1 (bit 32) is always offered.
+ * @initial_target_pages: num_pages (target balloon size in 4 KiB pages)
+ *	at power-on.
+ * @stats_interval_ms: ask the guest for statistics this often
+ *	(0: never; at least 100 otherwise).
+ * @reserved: must be zero.
+ */
+struct minivmm_balloon_config {
+	__u64 mmio_base;
+	__u32 irq_vector;
+	__u32 flags;
+	__u64 features;
+	__u32 initial_target_pages;
+	__u32 stats_interval_ms;
+	__u64 reserved[4];
+};
+
+/* Size of the balloon's register window. */
+#define MINIVMM_BALLOON_MMIO_SIZE	0x200
+/*
+ * Feature bits minivmm's balloon can offer: VIRTIO_F_VERSION_1 (32),
+ * MUST_TELL_HOST (0), STATS_VQ (1), DEFLATE_ON_OOM (2), REPORTING (5).
+ */
+#define MINIVMM_BALLOON_FEATURES_SUPPORTED \
+	((1ULL << 32) | (1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 5))
+
+/**
+ * struct minivmm_balloon_target - MINIVMM_SET_BALLOON_TARGET
+ * @target_pages: new num_pages (4 KiB pages the guest should give up).
+ * @flags: must be zero.
+ * @reserved: must be zero.
+ */
+struct minivmm_balloon_target {
+	__u32 target_pages;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/* Number of statistic tags kept (VIRTIO_BALLOON_S_* 0 .. 15). */
+#define MINIVMM_BALLOON_NR_STATS	16
+
+/**
+ * struct minivmm_balloon_status - MINIVMM_GET_BALLOON_STATS
+ * @target_pages: num_pages, as last set.
+ * @actual_pages: config actual, as the driver last wrote it.
+ * @inflate_requests: inflate buffers completed.
+ * @deflate_requests: deflate buffers completed.
+ * @inflated_pages: PFNs accepted from inflate buffers.
+ * @deflated_pages: PFNs accepted from deflate buffers.
+ * @reported_pages: pages in free page reports.
+ * @released_bytes: host memory released behind inflated and reported
+ *	pages (bytes of 4 KiB pages whose VMM mapping was discarded).
+ * @invalid_requests: PFNs or ranges refused (outside guest RAM,
+ *	read-only slot, inflated twice, deflated while not inflated).
+ * @protocol_errors: virtqueue protocol errors of the driver.
+ * @needs_reset: 1 when the device is in DEVICE_NEEDS_RESET.
+ * @balloon_pages: pages the host holds as ballooned now.
+ * @stats_valid: bit n set when @stats[n] came from the guest.
+ * @stats_updates: statistics buffers received.
+ * @stats_timestamp_ns: CLOCK_MONOTONIC time the last one arrived, 0 if none.
+ * @stats: last guest statistics by VIRTIO_BALLOON_S_* tag.
+ * @reserved: zero.
+ */
+struct minivmm_balloon_status {
+	__u32 target_pages;
+	__u32 actual_pages;
+	__u64 inflate_requests;
+	__u64 deflate_requests;
+	__u64 inflated_pages;
+	__u64 deflated_pages;
+	__u64 reported_pages;
+	__u64 released_bytes;
+	__u64 invalid_requests;
+	__u64 protocol_errors;
+	__u32 needs_reset;
+	__u32 stats_valid;
+	__u64 balloon_pages;
+	__u64 stats_updates;
+	__u64 stats_timestamp_ns;
+	__u64 stats[MINIVMM_BALLOON_NR_STATS];
+	__u64 reserved[8];
+};
+
+#define MINIVMM_CREATE_BALLOON		_IOW(MINIVMMIO, 0x13, struct minivmm_balloon_config)
+#define MINIVMM_SET_BALLOON_TARGET	_IOW(MINIVMMIO, 0x14, struct minivmm_balloon_target)
+#define MINIVMM_GET_BALLOON_STATS	_IOR(MINIVMMIO, 0x15, struct minivmm_balloon_status)
+
 /* ---------------------------------------------------------------------- */
 /* vCPU ioctls: on a vCPU fd                                                */
 /* ---------------------------------------------------------------------- */

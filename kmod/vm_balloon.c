@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel virtio-balloon device of a VM (MINIVMM_CREATE_BALLOON): the
+ * kernel-free device model of kmod/common/balloon_dev.c behind a
+ * virtio-mmio register window, with guest memory reached through the
+ * memory slots and the VMM's page tables.
+ *
+ * Inflating a page releases the VMM memory behind it: the page is zapped
+ * from the VMM's address space (as MADV_DONTNEED does, swap slot included);
+ * the MMU notifier then removes the EPT entry by itself. If the guest
+ * touches the page again it gets a fresh zeroed page, as with any balloon.
+ * A per-VM bitmap records the ballooned frames, sized from the highest
+ * slot end when the device is created: frames of slots added later above
+ * that are refused (counted in invalid_requests).
+ *
+ * Locking: every device call runs under vm->mmio_lock (MMIO handlers are
+ * called with it held by minivmm_mmio_dispatch(); the ioctls and the stats
+ * work take it). Guest memory accesses take vm->lock for the slot lookup,
+ * then the VMM's mmap lock; lock order mmio_lock, lock, mmap_lock.
+ *
+ * Interrupts: the device's interrupt is queued on vCPU 0 with
+ * minivmm_vcpu_raise_irq(); while an interrupt is pending there, a new one
+ * is dropped (InterruptStatus stays set, so a polling driver, or the
+ * driver's handler of the earlier interrupt, still sees it).
+ */
+#include <linux/bitmap.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include "compat.h"
+#include "vm_balloon.h"
+#include "common/balloon_dev.h"
+
+/* Notifications served per QueueNotify write before leaving the rest. */
+#define BALLOON_PROCESS_ROUNDS	64
+/* Shortest statistics period. */
+#define BALLOON_STATS_MIN_MS	100
+/* Guest-physical addresses are below 2^52 (the architectural MAXPHYADDR). */
+#define BALLOON_MAX_GPA		(1ULL << 52)
+/* Highest frame a virtio-balloon PFN (le32) can name, plus one. */
+#define BALLOON_MAX_PFNS	(1ULL << 32)
+
+/**
+ * struct minivmm_balloon - the balloon device of one VM
+ * @vm: the VM (the device lives no longer than it).
+ * @mmio: the register window registered with minivmm_mmio_register().
+ * @irq_vector: vector queued on vCPU 0 on interrupts.
+ * @stats_interval_ms: statistics period, 0 for none.
+ * @stats_work: asks the guest for statistics every @stats_interval_ms.
+ * @bitmap: ballooned frames; @nr_pfns bits.
+ * @nr_pfns: frames the bitmap covers.
+ * @balloon_pages: bits set in @bitmap.
+ * @inflate_requests: inflate chains completed.
+ * @deflate_requests: deflate chains completed.
+ * @inflated_pages: frames accepted for inflation.
+ * @deflated_pages: frames accepted for deflation.
+ * @reported_pages: frames in accepted free page reports.
+ * @released_bytes: VMM memory zapped behind them.
+ * @invalid: frames and ranges refused.
+ * @stats_updates: statistics buffers received.
+ * @stats_ts: CLOCK_MONOTONIC ns of the last one.
+ * @stats: the last statistics.
+ * @dev: the device model (large: keep last).
+ */
+struct minivmm_balloon {
+	struct minivmm_vm *vm;
+	struct minivmm_mmio_dev mmio;
+	u32 irq_vector;
+	u32 stats_interval_ms;
+	struct delayed_work stats_work;
+	unsigned long *bitmap;
+	u64 nr_pfns;
+	u64 balloon_pages;
+	u64 inflate_requests;
+	u64 deflate_requests;
+	u64 inflated_pages;
+	u64 deflated_pages;
+	u64 reported_pages;
+	u64 released_bytes;
+	u64 invalid;
+	u64 stats_updates;
+	u64 stats_ts;
+	struct minivmm_balloon_stats stats;
+	struct minivmm_balloon_dev dev;
+};
+
+/* Serialises balloon creation (one per VM). */
+static DEFINE_MUTEX(balloon_create_lock);
+
+/* One aligned access of 2, 4 or 8 bytes is one load or store (no tearing). */
+static int guest_copy(unsigned long hva, void *buf, u32 len, bool write)
+{
+	void __user *p = (void __user *)hva;
+	u16 v16;
+	u32 v32;
+	u64 v64;
+
+	if (len == 2 && !(hva & 1)) {
+		if (write) {
+			memcpy(&v16, buf, 2);
+			return put_user(v16, (u16 __user *)p);
+		}
+		if (get_user(v16, (u16 __user *)p))
+			return -EFAULT;
+		memcpy(buf, &v16, 2);
+		return 0;
+	}
+	if (len == 4 && !(hva & 3)) {
+		if (write) {
+			memcpy(&v32, buf, 4);
+			return put_user(v32, (u32 __user *)p);
+		}
+		if (get_user(v32, (u32 __user *)p))
+			return -EFAULT;
+		memcpy(buf, &v32, 4);
+		return 0;
+	}
+	if (len == 8 && !(hva & 7)) {
+		if (write) {
+			memcpy(&v64, buf, 8);
+			return put_user(v64, (u64 __user *)p);
+		}
+		if (get_user(v64, (u64 __user *)p))
+			return -EFAULT;
+		memcpy(buf, &v64, 8);
+		return 0;
+	}
+	if (write)
+		return copy_to_user(p, buf, len) ? -EFAULT : 0;
+	return copy_from_user(buf, p, len) ? -EFAULT : 0;
+}
+
+/*
+ * Read or write guest RAM from a thread in the VMM's address space. Writes
+ * to read-only slots fail. Does not take vm->mmio_lock (the caller holds
+ * it).
+ */
+static int guest_access(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len,
+			bool write)
+{
+	u8 *p = buf;
+
+	if (current->mm != vm->mm)
+		return -EFAULT;
+	if (gpa + len < gpa)
+		return -EFAULT;
+	while (len) {
+		const struct minivmm_memslot *s;
+		unsigned long hva;
+		u32 chunk;
+
+		mutex_lock(&vm->lock);
+		s = minivmm_find_slot(vm, gpa);
+		if (!s || (write && (s->flags & MINIVMM_MEM_READONLY))) {
+			mutex_unlock(&vm->lock);
+			return -EFAULT;
+		}
+		hva = s->uaddr + (gpa - s->gpa);
+		chunk = min_t(u64, len, s->gpa + s->size - gpa);
+		mutex_unlock(&vm->lock);
+		if (guest_copy(hva, p, chunk, write))
+			return -EFAULT;
+		gpa += chunk;
+		p += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int gmem_read(void *ctx, __u64 gpa, void *buf, __u32 len)
+{
+	struct minivmm_balloon *bl = ctx;
+
+	return guest_access(bl->vm, gpa, buf, len, false);
+}
+
+static int gmem_write(void *ctx, __u64 gpa, const void *buf, __u32 len)
+{
+	struct minivmm_balloon *bl = ctx;
+
+	return guest_access(bl->vm, gpa, (void *)buf, len, true);
+}
+
+/*
+ * Release the VMM memory behind guest-physical [gpa, gpa + size): the
+ * range must lie inside one writable slot. Return: 0 (bytes released added
+ * to released_bytes; memory that cannot be zapped, e.g. mlock()ed or
+ * hugetlbfs, is kept), or -EINVAL for a range outside guest RAM.
+ */
+static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size)
+{
+	struct minivmm_vm *vm = bl->vm;
+	const struct minivmm_memslot *s;
+	struct vm_area_struct *vma;
+	unsigned long hva;
+
+	if (!size || gpa + size < gpa)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	s = minivmm_find_slot(vm, gpa);
+	if (!s || (s->flags & MINIVMM_MEM_READONLY) ||
+	    gpa + size > s->gpa + s->size) {
+		mutex_unlock(&vm->lock);
+		return -EINVAL;
+	}
+	hva = s->uaddr + (gpa - s->gpa);
+	mutex_unlock(&vm->lock);
+
+	if (current->mm != vm->mm)
+		return 0;
+	mmap_read_lock(vm->mm);
+	vma = vma_lookup(vm->mm, hva);
+	if (vma && hva + size <= vma->vm_end &&
+	    !(vma->vm_flags & (VM_LOCKED | VM_HUGETLB | VM_PFNMAP | VM_IO |
+			       VM_MIXEDMAP))) {
+		minivmm_zap_user_range(vma, hva, size);
+		bl->released_bytes += size;
+	}
+	mmap_read_unlock(vm->mm);
+	return 0;
+}
+
+static int host_inflate_pfn(void *ctx, __u32 pfn)
+{
+	struct minivmm_balloon *bl = ctx;
+	int r;
+
+	if (pfn >= bl->nr_pfns || test_bit(pfn, bl->bitmap)) {
+		bl->invalid++;
+		return -EINVAL;
+	}
+	r = balloon_release(bl, (u64)pfn << PAGE_SHIFT, PAGE_SIZE);
+	if (r) {
+		bl->invalid++;
+		return r;
+	}
+	__set_bit(pfn, bl->bitmap);
+	bl->balloon_pages++;
+	bl->inflated_pages++;
+	return 0;
+}
+
+static int host_deflate_pfn(void *ctx, __u32 pfn)
+{
+	struct minivmm_balloon *bl = ctx;
+
+	if (pfn >= bl->nr_pfns || !test_bit(pfn, bl->bitmap)) {
+		bl->invalid++;
+		return -EINVAL;
+	}
+	/* The page faults back in, zeroed, when the guest touches it. */
+	__clear_bit(pfn, bl->bitmap);
+	bl->balloon_pages--;
+	bl->deflated_pages++;
+	return 0;
+}
+
+static int host_report_pages(void *ctx, __u64 pfn, __u64 npages)
+{
+	struct minivmm_balloon *bl = ctx;
+	int r = -EINVAL;
+
+	if (npages && pfn < BALLOON_MAX_PFNS && npages <= BALLOON_MAX_PFNS)
+		r = balloon_release(bl, pfn << PAGE_SHIFT, npages << PAGE_SHIFT);
+	if (r) {
+		bl->invalid++;
+		return r;
+	}
+	bl->reported_pages += npages;
+	return 0;
+}
+
+static void host_stats(void *ctx, const struct minivmm_balloon_stats *st)
+{
+	struct minivmm_balloon *bl = ctx;
+
+	bl->stats = *st;
+	bl->stats_updates++;
+	bl->stats_ts = ktime_get_ns();
+}
+
+static void host_reset(void *ctx)
+{
+	struct minivmm_balloon *bl = ctx;
+
+	/* A reset device has forgotten the balloon: the guest owns it all. */
+	bitmap_zero(bl->bitmap, bl->nr_pfns);
+	bl->balloon_pages = 0;
+}
+
+static void host_irq(void *ctx, bool level)
+{
+	struct minivmm_balloon *bl = ctx;
+	struct minivmm_vcpu *vcpu = READ_ONCE(bl->vm->vcpus[0]);
+
+	if (level && vcpu)
+		minivmm_vcpu_raise_irq(vcpu, bl->irq_vector);
+}
+
+static void host_mem_barrier(enum minivmm_barrier kind)
+{
+	switch (kind) {
+	case MINIVMM_BARRIER_RMB:
+		smp_rmb();	/* ring index before the entries it covers */
+		break;
+	case MINIVMM_BARRIER_WMB:
+		smp_wmb();	/* used entries before the used index */
+		break;
+	default:
+		smp_mb();	/* used index before reading the avail flags */
+		break;
+	}
+}
+
+static int balloon_mmio_read(struct minivmm_mmio_dev *d, u64 off, u32 len,
+			     u64 *val)
+{
+	struct minivmm_balloon *bl = d->priv;
+
+	/* Refused reads return 0 to the guest; the access is handled. */
+	minivmm_vmmio_read(&bl->dev.mmio, off, len, val);
+	return 0;
+}
+
+static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
+			      u64 val)
+{
+	struct minivmm_balloon *bl = d->priv;
+	struct minivmm_balloon_dev *b = &bl->dev;
+	u64 before = b->cnt.requests;
+	enum minivmm_balloon_vq role;
+	int r, rounds = 0;
+
+	r = minivmm_vmmio_write(&b->mmio, off, len, val);
+	if (off != VIRTIO_MMIO_QUEUE_NOTIFY || len != 4)
+		return 0;	/* ignored writes (r < 0) are handled too */
+	while (r == 1 && ++rounds < BALLOON_PROCESS_ROUNDS)
+		r = minivmm_balloon_process(b, (u32)val);
+	role = minivmm_balloon_queue_role(b->mmio.device_features,
+					  minivmm_vmmio_features(&b->mmio),
+					  (u32)val);
+	if (role == MINIVMM_BALLOON_VQ_INFLATE)
+		bl->inflate_requests += b->cnt.requests - before;
+	else if (role == MINIVMM_BALLOON_VQ_DEFLATE)
+		bl->deflate_requests += b->cnt.requests - before;
+	return 0;
+}
+
+/* The balloon of @vm, or NULL. Under vm->mmio_lock. */
+static struct minivmm_balloon *balloon_find(struct minivmm_vm *vm)
+{
+	int i;
+
+	lockdep_assert_held(&vm->mmio_lock);
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
+		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
+
+		if (d && d->read == balloon_mmio_read)
+			return d->priv;
+	}
+	return NULL;
+}
+
+static void balloon_stats_work(struct work_struct *work)
+{
+	struct minivmm_balloon *bl = container_of(to_delayed_work(work),
+						  struct minivmm_balloon,
+						  stats_work);
+	struct minivmm_vm *vm = bl->vm;
+
+	/* Guest memory is the VMM's: borrow its address space. */
+	if (mmget_not_zero(vm->mm)) {
+		kthread_use_mm(vm->mm);
+		mutex_lock(&vm->mmio_lock);
+		minivmm_balloon_request_stats(&bl->dev);
+		mutex_unlock(&vm->mmio_lock);
+		kthread_unuse_mm(vm->mm);
+		mmput(vm->mm);
+	}
+	schedule_delayed_work(&bl->stats_work,
+			      msecs_to_jiffies(bl->stats_interval_ms));
+}
+
+static bool all_zero(const u64 *v, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i])
+			return false;
+	return true;
+}
+
+/* Frames the bitmap must cover: up to the highest slot end. */
+static u64 balloon_nr_pfns(struct minivmm_vm *vm)
+{
+	u64 end = 0;
+	int i;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++)
+		if (vm->slots[i].size)
+			end = max(end, vm->slots[i].gpa + vm->slots[i].size);
+	mutex_unlock(&vm->lock);
+	return min_t(u64, end >> PAGE_SHIFT, BALLOON_MAX_PFNS);
+}
+
+static long balloon_create(struct minivmm_vm *vm, void __user *argp)
+{
+	static const struct minivmm_gmem_ops gm_ops = {
+		.read = gmem_read,
+		.write = gmem_write,
+	};
+	static const struct minivmm_balloon_host_ops host_ops = {
+		.inflate_pfn = host_inflate_pfn,
+		.deflate_pfn = host_deflate_pfn,
+		.report_pages = host_report_pages,
+		.stats = host_stats,
+		.reset = host_reset,
+		.irq = host_irq,
+		.mem_barrier = host_mem_barrier,
+	};
+	struct minivmm_balloon_host_ops host = host_ops;
+	struct minivmm_gmem_ops gm = gm_ops;
+	struct minivmm_balloon_config cfg;
+	struct minivmm_balloon *bl;
+	size_t bitmap_bytes;
+	u64 features;
+	long r;
+
+	if (copy_from_user(&cfg, argp, sizeof(cfg)))
+		return -EFAULT;
+	if (cfg.flags || !all_zero(cfg.reserved, ARRAY_SIZE(cfg.reserved)))
+		return -EINVAL;
+	if (!PAGE_ALIGNED(cfg.mmio_base) ||
+	    cfg.mmio_base + MINIVMM_BALLOON_MMIO_SIZE > BALLOON_MAX_GPA)
+		return -EINVAL;
+	if (cfg.irq_vector < 32 || cfg.irq_vector > 255)
+		return -EINVAL;
+	if (cfg.features & ~MINIVMM_BALLOON_FEATURES_SUPPORTED)
+		return -EINVAL;
+	if (cfg.stats_interval_ms && cfg.stats_interval_ms < BALLOON_STATS_MIN_MS)
+		return -EINVAL;
+	features = cfg.features ?: MINIVMM_BALLOON_FEATURES_SUPPORTED;
+
+	bl = kzalloc(sizeof(*bl), GFP_KERNEL_ACCOUNT);
+	if (!bl)
+		return -ENOMEM;
+	bl->vm = vm;
+	bl->irq_vector = cfg.irq_vector;
+	bl->stats_interval_ms = cfg.stats_interval_ms;
+	INIT_DELAYED_WORK(&bl->stats_work, balloon_stats_work);
+	bl->nr_pfns = balloon_nr_pfns(vm);
+	bitmap_bytes = BITS_TO_LONGS(max_t(u64, bl->nr_pfns, 1)) *
+		       sizeof(unsigned long);
+	r = -ENOMEM;
+	bl->bitmap = kvzalloc(bitmap_bytes, GFP_KERNEL_ACCOUNT);
+	if (!bl->bitmap)
+		goto free;
+	gm.ctx = bl;
+	host.ctx = bl;
+	r = minivmm_balloon_init(&bl->dev, features, &gm, &host);
+	if (r)
+		goto free;
+	minivmm_balloon_set_target(&bl->dev, cfg.initial_target_pages);
+	bl->mmio.base = cfg.mmio_base;
+	bl->mmio.size = MINIVMM_BALLOON_MMIO_SIZE;
+	bl->mmio.read = balloon_mmio_read;
+	bl->mmio.write = balloon_mmio_write;
+	bl->mmio.priv = bl;
+
+	mutex_lock(&balloon_create_lock);
+	mutex_lock(&vm->mmio_lock);
+	r = balloon_find(vm) ? -EEXIST : 0;
+	mutex_unlock(&vm->mmio_lock);
+	if (!r)
+		r = minivmm_mmio_register(vm, &bl->mmio);
+	mutex_unlock(&balloon_create_lock);
+	if (r)
+		goto free;
+	atomic64_add(sizeof(*bl) + bitmap_bytes, &vm->stats.kernel_bytes);
+	if (bl->stats_interval_ms)
+		schedule_delayed_work(&bl->stats_work,
+				      msecs_to_jiffies(bl->stats_interval_ms));
+	return 0;
+
+free:
+	kvfree(bl->bitmap);
+	kfree(bl);
+	return r;
+}
+
+static long balloon_set_target(struct minivmm_vm *vm, void __user *argp)
+{
+	struct minivmm_balloon_target t;
+	struct minivmm_balloon *bl;
+
+	if (copy_from_user(&t, argp, sizeof(t)))
+		return -EFAULT;
+	if (t.flags || !all_zero(t.reserved, ARRAY_SIZE(t.reserved)))
+		return -EINVAL;
+	mutex_lock(&vm->mmio_lock);
+	bl = balloon_find(vm);
+	if (bl)
+		minivmm_balloon_set_target(&bl->dev, t.target_pages);
+	mutex_unlock(&vm->mmio_lock);
+	return bl ? 0 : -ENODEV;
+}
+
+static long balloon_get_stats(struct minivmm_vm *vm, void __user *argp)
+{
+	struct minivmm_balloon_status st;
+	struct minivmm_balloon *bl;
+	unsigned int i;
+
+	memset(&st, 0, sizeof(st));
+	mutex_lock(&vm->mmio_lock);
+	bl = balloon_find(vm);
+	if (!bl) {
+		mutex_unlock(&vm->mmio_lock);
+		return -ENODEV;
+	}
+	st.target_pages = bl->dev.num_pages;
+	st.actual_pages = bl->dev.actual;
+	st.inflate_requests = bl->inflate_requests;
+	st.deflate_requests = bl->deflate_requests;
+	st.inflated_pages = bl->inflated_pages;
+	st.deflated_pages = bl->deflated_pages;
+	st.reported_pages = bl->reported_pages;
+	st.released_bytes = bl->released_bytes;
+	st.invalid_requests = bl->invalid;
+	st.protocol_errors = bl->dev.cnt.errors;
+	st.needs_reset = !!(bl->dev.mmio.status &
+			    VIRTIO_CONFIG_S_NEEDS_RESET);
+	st.balloon_pages = bl->balloon_pages;
+	st.stats_updates = bl->stats_updates;
+	st.stats_timestamp_ns = bl->stats_ts;
+	st.stats_valid = bl->stats.present &
+			 GENMASK(MINIVMM_BALLOON_NR_STATS - 1, 0);
+	for (i = 0; i < MINIVMM_BALLOON_NR_STATS && i < MINIVMM_BALLOON_S_NR; i++)
+		st.stats[i] = bl->stats.val[i];
+	mutex_unlock(&vm->mmio_lock);
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/**
+ * minivmm_balloon_ioctl() - the balloon's VM ioctls
+ * @vm: the VM; the caller is a thread of the VMM's process.
+ * @cmd: MINIVMM_CREATE_BALLOON, MINIVMM_SET_BALLOON_TARGET or
+ *	MINIVMM_GET_BALLOON_STATS.
+ * @argp: the ioctl's structure.
+ *
+ * Return: 0; -EFAULT; -EINVAL for a bad argument (flags, reserved fields,
+ * an unaligned base, a vector below 32, features minivmm cannot offer);
+ * -EEXIST when the window overlaps a memory slot or another device or the
+ * VM has a balloon already; -ENOSPC when the VM has no room for another
+ * in-kernel device; -ENODEV (target, stats) when the VM has no balloon;
+ * -ENOMEM; -ENOTTY for another @cmd.
+ */
+long minivmm_balloon_ioctl(struct minivmm_vm *vm, unsigned int cmd,
+			   void __user *argp)
+{
+	switch (cmd) {
+	case MINIVMM_CREATE_BALLOON:
+		return balloon_create(vm, argp);
+	case MINIVMM_SET_BALLOON_TARGET:
+		return balloon_set_target(vm, argp);
+	case MINIVMM_GET_BALLOON_STATS:
+		return balloon_get_stats(vm, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/**
+ * minivmm_balloon_destroy() - remove the VM's balloon, if any
+ * @vm: the VM, being destroyed (no vCPU runs any more).
+ *
+ * Ballooned pages stay unmapped in the VMM; nothing needs to be restored.
+ */
+void minivmm_balloon_destroy(struct minivmm_vm *vm)
+{
+	struct minivmm_balloon *bl;
+
+	mutex_lock(&vm->mmio_lock);
+	bl = balloon_find(vm);
+	mutex_unlock(&vm->mmio_lock);
+	if (!bl)
+		return;
+	cancel_delayed_work_sync(&bl->stats_work);
+	minivmm_mmio_unregister(vm, &bl->mmio);
+	kvfree(bl->bitmap);
+	kfree(bl);
+}

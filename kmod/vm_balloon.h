@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The per-VM in-kernel virtio-balloon device (kmod/vm_balloon.c): the VM
+ * ioctls that create and drive it, and its teardown.
+ */
+#ifndef MINIVMM_VM_BALLOON_H
+#define MINIVMM_VM_BALLOON_H
+
+#include "vm.h"
+
+long minivmm_balloon_ioctl(struct minivmm_vm *vm, unsigned int cmd,
+			   void __user *argp);
+void minivmm_balloon_destroy(struct minivmm_vm *vm);
+
+/* kmod/vcpu.c: queue an interrupt from an in-kernel device. */
+bool minivmm_vcpu_raise_irq(struct minivmm_vcpu *vcpu, u8 vector);
+
+#endif /* MINIVMM_VM_BALLOON_H */
