@@ -17,7 +17,6 @@
 #include <asm/fpu/api.h>
 #include "arch_ops.h"
 #include "vm.h"
-#include "vm_balloon.h"
 #include "cpuid.h"
 
 static struct preempt_ops minivmm_preempt_ops;

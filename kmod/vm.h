@@ -165,6 +165,7 @@ void minivmm_vm_put(struct minivmm_vm *vm);
 int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id);
 long minivmm_vcpu_run(struct minivmm_vcpu *vcpu);
 void minivmm_vcpu_destroy(struct minivmm_vcpu *vcpu);
+bool minivmm_vcpu_raise_irq(struct minivmm_vcpu *vcpu, u8 vector);
 void minivmm_vcpu_init(void);
 void minivmm_vcpu_exit(void);
 

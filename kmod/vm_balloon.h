@@ -12,7 +12,4 @@ long minivmm_balloon_ioctl(struct minivmm_vm *vm, unsigned int cmd,
 			   void __user *argp);
 void minivmm_balloon_destroy(struct minivmm_vm *vm);
 
-/* kmod/vcpu.c: queue an interrupt from an in-kernel device. */
-bool minivmm_vcpu_raise_irq(struct minivmm_vcpu *vcpu, u8 vector);
-
 #endif /* MINIVMM_VM_BALLOON_H */
