@@ -288,6 +288,287 @@ struct minivmm_balloon_status {
 #define MINIVMM_SET_BALLOON_TARGET	_IOW(MINIVMMIO, 0x14, struct minivmm_balloon_target)
 #define MINIVMM_GET_BALLOON_STATS	_IOR(MINIVMMIO, 0x15, struct minivmm_balloon_status)
 
+/**
+ * struct minivmm_balloon_interval - MINIVMM_SET_BALLOON_STATS_INTERVAL
+ * @interval_ms: ask the guest for statistics this often from now on
+ *	(0: stop asking; at least 100 otherwise).
+ * @flags: must be zero.
+ * @reserved: must be zero.
+ */
+struct minivmm_balloon_interval {
+	__u32 interval_ms;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/* minivmm_dma_report.direction */
+#define MINIVMM_DMA_TO_DEVICE		1 /* device reads guest RAM (disk write) */
+#define MINIVMM_DMA_FROM_DEVICE		2 /* device writes guest RAM (disk read) */
+
+/**
+ * struct minivmm_dma_report - MINIVMM_REPORT_DMA: a userspace device
+ *	model tells minivmm which guest RAM a DMA transfer covers, *before*
+ *	it touches that memory, so that host-swapped pages can be counted
+ *	(double paging, stale swap reads)
+ * @gpa: guest-physical start.
+ * @size: bytes, 1 .. 64 MiB; the range lies inside one memory slot.
+ * @direction: MINIVMM_DMA_TO_DEVICE or MINIVMM_DMA_FROM_DEVICE.
+ * @flags: must be zero.
+ * @swapped_pages: out: pages of the range the host had swapped out.
+ * @reserved: must be zero.
+ */
+struct minivmm_dma_report {
+	__u64 gpa;
+	__u64 size;
+	__u32 direction;
+	__u32 flags;
+	__u64 swapped_pages;
+	__u64 reserved[2];
+};
+
+/* ---------------------------------------------------------------------- */
+/* Admin ioctls: on an fd of /dev/minivmm, caller needs CAP_SYS_ADMIN       */
+/* (-EPERM otherwise). They reach every VM of the host by its id.           */
+/* ---------------------------------------------------------------------- */
+
+/* minivmm_vm_info.balloon_mode and minivmm_vm_balloon_ctl.mode */
+#define MINIVMM_BALLOON_MANUAL		0 /* the administrator's target */
+#define MINIVMM_BALLOON_AUTO		1 /* the memory-pressure monitor's */
+
+/* Bits of minivmm_vm_info.flags */
+#define MINIVMM_VM_HAS_BALLOON		(1U << 0)
+#define MINIVMM_VM_UNRESPONSIVE		(1U << 1) /* balloon ignores its target */
+
+/**
+ * struct minivmm_vm_info - one VM as the administrator sees it
+ * @vm_id: host-wide id, from 1, never reused while the module is loaded.
+ * @owner_pid: thread-group id of the process that created it.
+ * @owner_comm: that process's command name, NUL-terminated.
+ * @mem_bytes: guest RAM: the size of its writable memory slots.
+ * @nr_vcpus: vCPUs created.
+ * @flags: MINIVMM_VM_* bits.
+ * @balloon_mode: MINIVMM_BALLOON_MANUAL (the default) or _AUTO.
+ * @target_pages: balloon target (num_pages), 4 KiB pages; 0 without balloon.
+ * @actual_pages: balloon size the guest reports (actual).
+ * @floor_pages: the monitor leaves the guest at least this much RAM.
+ * @ceiling_pages: the monitor's largest balloon for this VM.
+ * @created_ns: CLOCK_MONOTONIC time of creation.
+ * @reserved: zero.
+ */
+struct minivmm_vm_info {
+	__u32 vm_id;
+	__u32 owner_pid;
+	char owner_comm[16];
+	__u64 mem_bytes;
+	__u32 nr_vcpus;
+	__u32 flags;
+	__u32 balloon_mode;
+	__u32 target_pages;
+	__u32 actual_pages;
+	__u32 pad;
+	__u64 floor_pages;
+	__u64 ceiling_pages;
+	__u64 created_ns;
+	__u64 reserved[4];
+};
+
+/**
+ * struct minivmm_vm_list - MINIVMM_ADMIN_LIST_VMS
+ * @capacity: in: entries @vms has room for (0 to only count).
+ * @nr_vms: out: VMs alive; min(@capacity, @nr_vms) entries are written,
+ *	by increasing id.
+ * @vms: pointer to an array of struct minivmm_vm_info.
+ * @flags: must be zero.
+ * @pad: must be zero.
+ * @reserved: must be zero.
+ */
+struct minivmm_vm_list {
+	__u32 capacity;
+	__u32 nr_vms;
+	__u64 vms;
+	__u32 flags;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/**
+ * struct minivmm_paging_stats - what host paging cost a guest
+ *	(MINIVMM_GET_PAGING_STATS, MINIVMM_ADMIN_GET_VM_STATS); counters
+ *	count since the VM was created, in 4 KiB pages
+ * @host_swapin_faults: the guest touched a page the host had swapped out
+ *	(major faults on the EPT-violation path; mem_stats.faults_major).
+ * @double_paging_pages: the guest wrote to its disk (DMA to the device,
+ *	MINIVMM_REPORT_DMA) pages the host had swapped out: the host reads
+ *	them back from swap only for the guest to write them out again.
+ * @stale_swap_read_pages: the guest read disk data into (DMA from the
+ *	device) pages the host had swapped out: their old contents were
+ *	kept in host swap for nothing.
+ * @ballooned_swapped_pages: inflation released a page the host had
+ *	swapped out; its swap slot is freed without being read.
+ * @swapins_saved: of those, pages the guest has since taken back
+ *	(deflated): refilled with a zero page instead of a swap-in.
+ * @dma_reports: MINIVMM_REPORT_DMA calls accepted.
+ * @dma_pages: pages they covered.
+ * @guest_swap_in: the guest's own swap-ins, pages (balloon statistics
+ *	VIRTIO_BALLOON_S_SWAP_IN); valid when @guest_stats_valid.
+ * @guest_swap_out: the guest's own swap-outs (VIRTIO_BALLOON_S_SWAP_OUT).
+ * @host_swapped_pages: guest RAM pages in host swap now.
+ * @host_resident_pages: guest RAM pages resident in host memory now.
+ * @balloon_pages: pages in the balloon now.
+ * @guest_stats_valid: bit 0: @guest_swap_in, bit 1: @guest_swap_out.
+ * @pad: zero.
+ * @reserved: zero.
+ */
+struct minivmm_paging_stats {
+	__u64 host_swapin_faults;
+	__u64 double_paging_pages;
+	__u64 stale_swap_read_pages;
+	__u64 ballooned_swapped_pages;
+	__u64 swapins_saved;
+	__u64 dma_reports;
+	__u64 dma_pages;
+	__u64 guest_swap_in;
+	__u64 guest_swap_out;
+	__u64 host_swapped_pages;
+	__u64 host_resident_pages;
+	__u64 balloon_pages;
+	__u32 guest_stats_valid;
+	__u32 pad;
+	__u64 reserved[8];
+};
+
+/**
+ * struct minivmm_vm_balloon_ctl - MINIVMM_ADMIN_SET_VM_BALLOON
+ * @vm_id: the VM.
+ * @flags: MINIVMM_BALLOON_SET_* bits: which fields to apply (at least one).
+ * @mode: with SET_MODE: MINIVMM_BALLOON_MANUAL or _AUTO.
+ * @target_pages: with SET_TARGET: new target; also puts the VM in manual
+ *	mode (SET_TARGET with SET_MODE auto is -EINVAL). At most the VM's RAM.
+ * @floor_pages: with SET_FLOOR: RAM the monitor always leaves the guest.
+ * @ceiling_pages: with SET_CEILING: the monitor's largest balloon.
+ * @reserved: must be zero.
+ */
+struct minivmm_vm_balloon_ctl {
+	__u32 vm_id;
+	__u32 flags;
+	__u32 mode;
+	__u32 target_pages;
+	__u64 floor_pages;
+	__u64 ceiling_pages;
+	__u64 reserved[2];
+};
+
+#define MINIVMM_BALLOON_SET_TARGET	(1U << 0)
+#define MINIVMM_BALLOON_SET_MODE	(1U << 1)
+#define MINIVMM_BALLOON_SET_FLOOR	(1U << 2)
+#define MINIVMM_BALLOON_SET_CEILING	(1U << 3)
+
+/**
+ * struct minivmm_policy - the memory-pressure monitor's policy
+ *	(MINIVMM_ADMIN_GET_POLICY, MINIVMM_ADMIN_SET_POLICY)
+ * @high_bp: high watermark, basis points (1/10000) of host RAM (600).
+ * @soft_bp: soft watermark (400): auto VMs' balloons inflate below it.
+ * @hard_bp: hard watermark (200): bigger steps, and memory the guests
+ *	use is taken too, down to their floors.
+ * @low_bp: low watermark (100): bigger steps still.
+ * @step_bp: largest change of a VM's target per step, basis points of
+ *	its RAM (500).
+ * @min_change_bp: smaller changes are skipped (25), against oscillation.
+ * @hard_step_mult: @step_bp multiplier under the hard watermark (2).
+ * @low_step_mult: under the low watermark (4).
+ * @unresponsive_steps: steps a balloon may ignore its target before the
+ *	VM is reported unresponsive (5).
+ * @interval_ms: sampling period, 100 .. 60000 (1000).
+ * @enabled: 1: the monitor sets auto VMs' targets; 0: it only samples.
+ * @pad: must be zero.
+ * @reserved: must be zero.
+ *
+ * Valid when 0 < low < hard < soft < high <= 5000, 0 < step <= 10000,
+ * min_change < step, 1 <= hard_step_mult <= low_step_mult <= 100 and
+ * unresponsive_steps >= 1; SET_POLICY returns -EINVAL otherwise.
+ */
+struct minivmm_policy {
+	__u32 high_bp;
+	__u32 soft_bp;
+	__u32 hard_bp;
+	__u32 low_bp;
+	__u32 step_bp;
+	__u32 min_change_bp;
+	__u32 hard_step_mult;
+	__u32 low_step_mult;
+	__u32 unresponsive_steps;
+	__u32 interval_ms;
+	__u32 enabled;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+/* minivmm_monitor_status.state */
+#define MINIVMM_HOST_HIGH		0
+#define MINIVMM_HOST_SOFT		1
+#define MINIVMM_HOST_HARD		2
+#define MINIVMM_HOST_LOW		3
+
+/**
+ * struct minivmm_monitor_status - MINIVMM_ADMIN_GET_MONITOR
+ * @state: MINIVMM_HOST_* after the last step.
+ * @pad: zero.
+ * @host_total_pages: host RAM, 4 KiB pages.
+ * @host_avail_pages: available host memory at the last step.
+ * @steps: policy steps run.
+ * @shrinker_scans: times direct reclaim called the monitor's shrinker.
+ * @inflate_pages: sum of target increases the monitor decided.
+ * @deflate_pages: sum of target decreases.
+ * @last_step_ns: CLOCK_MONOTONIC time of the last step (0: none yet).
+ * @reserved: zero.
+ */
+struct minivmm_monitor_status {
+	__u32 state;
+	__u32 pad;
+	__u64 host_total_pages;
+	__u64 host_avail_pages;
+	__u64 steps;
+	__u64 shrinker_scans;
+	__u64 inflate_pages;
+	__u64 deflate_pages;
+	__u64 last_step_ns;
+	__u64 reserved[8];
+};
+
+
+#define MINIVMM_SET_BALLOON_STATS_INTERVAL _IOW(MINIVMMIO, 0x16, struct minivmm_balloon_interval)
+#define MINIVMM_GET_PAGING_STATS	_IOR(MINIVMMIO, 0x17, struct minivmm_paging_stats)
+#define MINIVMM_REPORT_DMA		_IOWR(MINIVMMIO, 0x18, struct minivmm_dma_report)
+
+
+/**
+ * struct minivmm_admin_vm_stats - MINIVMM_ADMIN_GET_VM_STATS
+ * @vm_id: in: the VM.
+ * @flags: must be zero.
+ * @info: out: as in MINIVMM_ADMIN_LIST_VMS.
+ * @mem: out: as MINIVMM_GET_MEM_STATS returns to the VM's owner.
+ * @balloon: out: as MINIVMM_GET_BALLOON_STATS (zero without a balloon).
+ * @paging: out: as MINIVMM_GET_PAGING_STATS.
+ * @reserved: must be zero.
+ */
+struct minivmm_admin_vm_stats {
+	__u32 vm_id;
+	__u32 flags;
+	struct minivmm_vm_info info;
+	struct minivmm_mem_stats mem;
+	struct minivmm_balloon_status balloon;
+	struct minivmm_paging_stats paging;
+	__u64 reserved[4];
+};
+
+#define MINIVMM_ADMIN_LIST_VMS		_IOWR(MINIVMMIO, 0x30, struct minivmm_vm_list)
+#define MINIVMM_ADMIN_GET_VM_STATS	_IOWR(MINIVMMIO, 0x31, struct minivmm_admin_vm_stats)
+#define MINIVMM_ADMIN_SET_VM_BALLOON	_IOW(MINIVMMIO, 0x32, struct minivmm_vm_balloon_ctl)
+#define MINIVMM_ADMIN_GET_POLICY	_IOR(MINIVMMIO, 0x33, struct minivmm_policy)
+#define MINIVMM_ADMIN_SET_POLICY	_IOW(MINIVMMIO, 0x34, struct minivmm_policy)
+#define MINIVMM_ADMIN_GET_MONITOR	_IOR(MINIVMMIO, 0x35, struct minivmm_monitor_status)
+
+
 /* ---------------------------------------------------------------------- */
 /* vCPU ioctls: on a vCPU fd                                                */
 /* ---------------------------------------------------------------------- */
