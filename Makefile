@@ -119,6 +119,18 @@ $(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib
 	@mkdir -p $(B)/selftests
 	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
 
+# The overcommit guest (selftests/ovc/) goes only into the binaries that use
+# it (it carries its own copy of the guest balloon driver): the memory-
+# pressure test and the demo program.
+OVC_SRCS := $(wildcard selftests/ovc/*.c)
+OVC_DEPS := $(OVC_SRCS) $(wildcard selftests/ovc/*.h) $(wildcard balloon-driver/*.[ch])
+OVC_BINS := $(B)/selftests/vmx_pressure_test $(B)/selftests/ovc_demo
+selftests: $(OVC_BINS)
+$(OVC_BINS): $(B)/selftests/%: selftests/minivmm/%.c $(OVC_DEPS) $(SELFTEST_LIB) \
+		$(wildcard selftests/lib/*.h) uapi/linux/minivmm.h | $(HARNESS_H)
+	@mkdir -p $(B)/selftests
+	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iselftests/ovc -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(OVC_SRCS) $(SELFTEST_LIB)
+
 # Unit tests of code that needs no kernel: one binary, prints "N passed, N failed".
 UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) $(wildcard balloon-driver/*.c) $(CTL_LIB_SRCS)
 unit-build: $(B)/unit-tests
