@@ -353,7 +353,7 @@ int main(int argc, char **argv)
 		{ "only", 1, NULL, 'o' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.vms = 3, .ram_mib = 64, .wss_mib = 24, .hog_mib = 128,
+		.vms = 3, .ram_mib = 48, .wss_mib = 16, .hog_mib = 96,
 		.secs = 40, .hog_start = 8, .hog_stop = 26, .interval_ms = 250,
 		.only = -1,
 	};

@@ -161,7 +161,8 @@ TEST_F_TIMEOUT(pressure, balloons, 900)
 {
 	struct ovc_config cfg = {
 		.ram_bytes = RAM_BYTES,
-		.wss_pages = 1024,
+		.wss_pages = 512,
+		.ops_per_chunk = 64,
 		.touch_all = 1,
 		.balloon = OVC_BALLOON_DRIVER,
 		.stats_interval_ms = 200,
@@ -272,7 +273,7 @@ TEST_F_TIMEOUT(pressure, balloons, 900)
 	TH_LOG("hog in place at step %llu, MemAvailable %llu MiB",
 	       ULL(steps0), ULL(ovc_meminfo_kb("MemAvailable") / 1024));
 
-	t_end = mvm_now_ns() + 240ULL * 1000000000;
+	t_end = mvm_now_ns() + 60ULL * 1000000000;
 	for (;;) {
 		ASSERT_EQ(0, take_snap(self->fd, self->id, &s));
 		if (!first_inflate_step && s.st[VM_A].info.target_pages)
@@ -323,7 +324,7 @@ TEST_F_TIMEOUT(pressure, balloons, 900)
 	self->hog = NULL;
 	ASSERT_EQ(0, ovc_admin_monitor(self->fd, &s.mon));
 	steps0 = s.mon.steps;
-	t_end = mvm_now_ns() + 240ULL * 1000000000;
+	t_end = mvm_now_ns() + 60ULL * 1000000000;
 	for (;;) {
 		ASSERT_EQ(0, take_snap(self->fd, self->id, &s));
 		if (s.st[VM_C].info.target_pages != C_TARGET)

@@ -63,6 +63,7 @@ struct ovc_guest {
 	uint32_t min_resident;
 	uint32_t touch_all;
 	uint32_t balloon;
+	uint32_t paced;
 	uint64_t rng;
 	/* Host to guest, at ticks. */
 	volatile uint64_t stop;
@@ -406,7 +407,7 @@ GUEST_CODE static void ovc_guest_main(uint64_t id)
 			}
 			g->c.balloon_target = balloon_target(&g_balloon);
 		}
-		if (!busy)
+		if (!busy || g->paced)
 			guest_hlt();
 	}
 	GUEST_DONE();
@@ -444,6 +445,8 @@ static void apply_defaults(struct ovc_config *c)
 		c->min_resident = 64;
 	if (!c->seed)
 		c->seed = 1;
+	if (!c->pace_ms)
+		c->pace_ms = 10;
 	if (!c->disk_pages)
 		c->disk_pages = c->wss_pages + c->reserved_pages;
 }
@@ -541,6 +544,7 @@ int ovc_vm_create(struct ovc_vm *v, const struct ovc_config *cfg)
 	g_ovc.min_resident = cfg->min_resident;
 	g_ovc.touch_all = cfg->touch_all;
 	g_ovc.balloon = cfg->balloon;
+	g_ovc.paced = !cfg->flat_out;
 	g_ovc.rng = 0x853c49e6748fea9bULL ^ cfg->seed;
 	v->vcpu = vm_add_vcpu(v->vm, 0, ovc_guest_main);
 	if (!v->vcpu) {
@@ -745,7 +749,7 @@ static int child_main(const struct ovc_config *cfg, struct ovc_slot *slot)
 			break;
 		publish(&v, slot);
 		if (r == 2)
-			usleep(10000);
+			usleep(v.cfg.pace_ms * 1000);
 	}
 	if (r > 0)
 		r = ovc_vm_stop(&v);

@@ -48,7 +48,8 @@
  * Ticks
  * -----
  * The guest writes OVC_TICK_PORT after every work chunk and halts (HLT)
- * when it has nothing to do; both return to the host's ovc_vm_run_tick(),
+ * when it has nothing to do, or after every chunk when paced
+ * (ovc_config.pace_ms); both return to the host's ovc_vm_run_tick(),
  * which publishes counters and hands commands over. Guest state lives in
  * the test binary's globals, so one process runs one overcommit VM:
  * ovc_spawn() forks a process per VM.
@@ -97,6 +98,10 @@ enum ovc_balloon_mode {
  * @stats_interval_ms: balloon statistics period (0: never, else >= 100).
  * @disk_pageout: push written disk ranges to host swap (MADV_PAGEOUT).
  * @seed: PRNG seed of the workload (0: 1).
+ * @pace_ms: after every work chunk the guest halts and its process
+ *	sleeps this long (0: 10). Emulated test hosts charge for every
+ *	guest instruction: a paced guest keeps the host's CPUs mostly idle.
+ * @flat_out: no pacing: the guest halts only when it has nothing to do.
  */
 struct ovc_config {
 	uint64_t ram_bytes;
@@ -114,6 +119,8 @@ struct ovc_config {
 	uint32_t stats_interval_ms;
 	uint32_t disk_pageout;
 	uint32_t seed;
+	uint32_t pace_ms;
+	uint32_t flat_out;
 };
 
 /**
