@@ -13,6 +13,11 @@
  * usage: ovc_demo [--vms N] [--ram MIB] [--wss MIB] [--hog MIB]
  *                 [--secs S] [--hog-start S] [--hog-stop S]
  *                 [--interval-ms MS] [--only on|off]
+ * Defaults: 3 VMs of 32 MiB RAM with an 8 MiB working set, 16 s per run,
+ * the hog from t=3 s to t=10 s, policy interval 250 ms, watermarks high
+ * 48, soft 36, hard 24, low 12 MiB. The hog (--hog 0, the default) is
+ * what the host has left once the VMs booted, plus 40 MiB; the second run
+ * uses the same size.
  * Must run as root in a host with swap. Exit status 0 when both runs
  * completed with no corrupted guest page.
  */
@@ -121,17 +126,21 @@ static uint32_t bp_of_mib(uint64_t mib, uint64_t total_pages)
 	return mib * MIB_PAGES * 10000 / total_pages + 1;
 }
 
-/* Watermarks for a small demo host: ballooning keeps ~hog headroom. */
+/*
+ * Watermarks for a small demo host, in MiB rather than the default shares
+ * of host RAM (6 % of a 300 MiB host is less than the kernel's own
+ * reclaim watermarks).
+ */
 static int set_policy(unsigned int interval_ms, int enabled, uint64_t total)
 {
 	struct minivmm_policy p = saved_policy;
 
 	p.interval_ms = interval_ms;
 	p.enabled = enabled;
-	p.high_bp = bp_of_mib(64, total);
-	p.soft_bp = bp_of_mib(48, total);
-	p.hard_bp = bp_of_mib(32, total);
-	p.low_bp = bp_of_mib(16, total);
+	p.high_bp = bp_of_mib(48, total);
+	p.soft_bp = bp_of_mib(36, total);
+	p.hard_bp = bp_of_mib(24, total);
+	p.low_bp = bp_of_mib(12, total);
 	if (p.high_bp > 5000) {
 		p.high_bp = 5000;
 		p.soft_bp = 4000;
@@ -151,7 +160,7 @@ static void print_header(unsigned int n)
 	printf(" | swapin-flt dbl-page stale-rd bal-swp | g-swpin g-swpout |   ops/s\n");
 }
 
-static int run(const struct opts *o, int on, struct result *res)
+static int run(struct opts *o, int on, struct result *res)
 {
 	struct ovc_config cfg = {
 		.ram_bytes = (uint64_t)o->ram_mib * MIB,
@@ -183,11 +192,10 @@ static int run(const struct opts *o, int on, struct result *res)
 	slots = ovc_slots_alloc(o->vms);
 	if (!slots)
 		return -errno;
-	printf("\n=== ballooning %s: %u VMs x %u MiB RAM (working set %u MiB each), host %llu MiB, %llu MiB available, hog %u MiB from t=%u s to t=%u s\n",
+	printf("\n=== ballooning %s: %u VMs x %u MiB RAM (working set %u MiB each), host %llu MiB, %llu MiB available\n",
 	       on ? "ON (auto mode, monitor enabled)" : "OFF (monitor disabled, host swapping only)",
 	       o->vms, o->ram_mib, o->wss_mib, ULL(total / MIB_PAGES),
-	       ULL(ovc_meminfo_kb("MemAvailable") / 1024), o->hog_mib,
-	       o->hog_start, o->hog_stop);
+	       ULL(ovc_meminfo_kb("MemAvailable") / 1024));
 	sin0 = ovc_vmstat("pswpin");
 	sout0 = ovc_vmstat("pswpout");
 	for (i = 0; i < o->vms; i++) {
@@ -228,10 +236,15 @@ static int run(const struct opts *o, int on, struct result *res)
 			}
 		}
 	}
-	printf("VMs booted (every guest page touched once); minivmm ids");
+	/* Auto hog: what the host has left after the VMs, and 40 MiB more. */
+	if (!o->hog_mib)
+		o->hog_mib = ovc_meminfo_kb("MemAvailable") / 1024 + 40;
+	printf("VMs booted (every guest page touched once), minivmm ids");
 	for (i = 0; i < o->vms; i++)
 		printf(" %d", id[i]);
-	printf("\n");
+	printf("; %llu MiB available; a %u MiB memory hog runs from t=%u s to t=%u s\n",
+	       ULL(ovc_meminfo_kb("MemAvailable") / 1024), o->hog_mib,
+	       o->hog_start, o->hog_stop);
 	print_header(o->vms);
 
 	t0 = tprev = now_s();
@@ -353,8 +366,8 @@ int main(int argc, char **argv)
 		{ "only", 1, NULL, 'o' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.vms = 3, .ram_mib = 48, .wss_mib = 16, .hog_mib = 96,
-		.secs = 40, .hog_start = 8, .hog_stop = 26, .interval_ms = 250,
+		.vms = 3, .ram_mib = 32, .wss_mib = 8, .hog_mib = 0,
+		.secs = 16, .hog_start = 3, .hog_stop = 10, .interval_ms = 250,
 		.only = -1,
 	};
 	struct result res[2];
