@@ -11,11 +11,16 @@
  * only), and ends with a side-by-side table.
  *
  * usage: ovc_demo [--vms N] [--ram MIB] [--wss MIB] [--hog MIB]
- *                 [--secs S] [--hog-start S] [--hog-stop S]
- *                 [--interval-ms MS] [--only on|off]
- * Defaults: 3 VMs of 32 MiB RAM with an 8 MiB working set, 16 s per run,
- * the hog from t=3 s to t=10 s, policy interval 250 ms, watermarks high
- * 48, soft 36, hard 24, low 12 MiB. The hog (--hog 0, the default) is
+ *                 [--run-ms MS] [--hog-start-ms MS] [--hog-stop-ms MS]
+ *                 [--tick-ms MS] [--interval-ms MS] [--chunk OPS]
+ *                 [--pace-ms MS] [--only on|off]
+ * Guests run flat out (CHUNK operations between ticks); with --pace-ms
+ * they halt that long after every chunk. Times are the test host's: an
+ * emulated host (Bochs) runs one emulated second in a minute or so of
+ * wall time, so the defaults are short: 3 VMs of 32 MiB RAM with an 8 MiB
+ * working set, 3.5 s per run, the hog from 0.75 s to 2 s, a timeline line
+ * every 250 ms, policy interval 100 ms, watermarks high 48, soft 36,
+ * hard 24, low 12 MiB. The hog (--hog 0, the default) is
  * what the host has left once the VMs booted, plus 40 MiB; the second run
  * uses the same size.
  * Must run as root in a host with swap. Exit status 0 when both runs
@@ -44,10 +49,13 @@ struct opts {
 	unsigned int ram_mib;
 	unsigned int wss_mib;
 	unsigned int hog_mib;
-	unsigned int secs;
-	unsigned int hog_start;
-	unsigned int hog_stop;
+	unsigned int run_ms;
+	unsigned int hog_start_ms;
+	unsigned int hog_stop_ms;
+	unsigned int tick_ms;
 	unsigned int interval_ms;
+	unsigned int chunk;
+	unsigned int pace_ms;
 	int only;		/* -1 both, 1 on, 0 off */
 };
 
@@ -88,7 +96,7 @@ static double now_s(void)
 	return mvm_now_ns() / 1e9;
 }
 
-/* The hog: allocates @mib MiB in 4 MiB steps and keeps it in use. */
+/* The hog: allocates @mib MiB, 8 MiB every 20 ms, and keeps it in use. */
 static pid_t start_hog(unsigned int mib)
 {
 	pid_t pid;
@@ -108,7 +116,7 @@ static pid_t start_hog(unsigned int mib)
 		madvise(p, size, MADV_NOHUGEPAGE);
 		for (;;) {
 			if (done < size) {
-				end = done + 4 * MIB < size ? done + 4 * MIB : size;
+				end = done + 8 * MIB < size ? done + 8 * MIB : size;
 				for (; done < end; done += 4096)
 					p[done] = 1;
 			} else {
@@ -116,7 +124,7 @@ static pid_t start_hog(unsigned int mib)
 				for (i = 0; i < size; i += 4096)
 					p[i]++;
 			}
-			usleep(done < size ? 150000 : 1000000);
+			usleep(done < size ? 20000 : 250000);
 		}
 	}
 }
@@ -154,7 +162,7 @@ static void print_header(unsigned int n)
 {
 	unsigned int i;
 
-	printf("   t state  avail  hog |");
+	printf("    t state  avail  hog |");
 	for (i = 0; i < n; i++)
 		printf("  vm%-2u tgt/act", i + 1);
 	printf(" | swapin-flt dbl-page stale-rd bal-swp | g-swpin g-swpout |   ops/s\n");
@@ -167,8 +175,11 @@ static int run(struct opts *o, int on, struct result *res)
 		.wss_pages = o->wss_mib * MIB_PAGES,
 		.touch_all = 1,
 		.balloon = OVC_BALLOON_DRIVER,
-		.stats_interval_ms = 250,
+		.stats_interval_ms = 100,
 		.disk_pageout = 1,
+		.ops_per_chunk = o->chunk,
+		.pace_ms = o->pace_ms,
+		.flat_out = !o->pace_ms,
 	};
 	struct minivmm_admin_vm_stats st[MAX_VMS];
 	struct minivmm_monitor_status mon;
@@ -178,6 +189,7 @@ static int run(struct opts *o, int on, struct result *res)
 	double t0, tprev, t, next;
 	pid_t hog = 0;
 	unsigned int i, tick = 0;
+	int hog_started = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->min_avail_pages = ~0ULL;
@@ -242,23 +254,26 @@ static int run(struct opts *o, int on, struct result *res)
 	printf("VMs booted (every guest page touched once), minivmm ids");
 	for (i = 0; i < o->vms; i++)
 		printf(" %d", id[i]);
-	printf("; %llu MiB available; a %u MiB memory hog runs from t=%u s to t=%u s\n",
+	printf("; %llu MiB available; a %u MiB memory hog runs from t=%.2f s to t=%.2f s\n",
 	       ULL(ovc_meminfo_kb("MemAvailable") / 1024), o->hog_mib,
-	       o->hog_start, o->hog_stop);
+	       o->hog_start_ms / 1000.0, o->hog_stop_ms / 1000.0);
 	print_header(o->vms);
 
 	t0 = tprev = now_s();
 	for (i = 0; i < o->vms; i++)
 		ops_prev += slots[i].c.ops;
-	for (next = t0 + 1;; next += 1) {
+	for (next = t0 + o->tick_ms / 1000.0;; next += o->tick_ms / 1000.0) {
 		uint64_t sf = 0, dp = 0, sr = 0, bs = 0, gi = 0, go = 0, ops = 0;
 
 		while ((t = now_s()) < next)
 			usleep((next - t) * 1e6 + 1000);
 		tick++;
-		if (tick == o->hog_start && o->hog_mib)
+		if (tick * o->tick_ms >= o->hog_start_ms && !hog_started &&
+		    o->hog_mib) {
 			hog = start_hog(o->hog_mib);
-		if (tick == o->hog_stop && hog > 0) {
+			hog_started = 1;
+		}
+		if (tick * o->tick_ms >= o->hog_stop_ms && hog > 0) {
 			kill(hog, SIGKILL);
 			waitpid(hog, NULL, 0);
 			hog = 0;
@@ -267,7 +282,8 @@ static int run(struct opts *o, int on, struct result *res)
 			break;
 		if (mon.host_avail_pages < res->min_avail_pages)
 			res->min_avail_pages = mon.host_avail_pages;
-		printf("%4u %-5s %4llu M %3s |", tick, ovc_state_name(mon.state),
+		printf("%5.2f %-5s %4llu M %3s |", tick * o->tick_ms / 1000.0,
+		       ovc_state_name(mon.state),
 		       ULL(ovc_meminfo_kb("MemAvailable") / 1024), hog ? "on" : "-");
 		for (i = 0; i < o->vms; i++) {
 			if (ovc_admin_vm_stats(dev_fd, id[i], &st[i])) {
@@ -294,7 +310,7 @@ static int run(struct opts *o, int on, struct result *res)
 		fflush(stdout);
 		ops_prev = ops;
 		tprev = t;
-		if (tick >= o->secs || res->failed)
+		if (tick * o->tick_ms >= o->run_ms || res->failed)
 			break;
 	}
 	res->secs = now_s() - t0;
@@ -351,8 +367,10 @@ static void row(const char *name, const struct result *r, uint64_t on,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ovc_demo [--vms N] [--ram MIB] [--wss MIB] [--hog MIB] [--secs S]\n"
-		"                [--hog-start S] [--hog-stop S] [--interval-ms MS] [--only on|off]\n");
+	fprintf(stderr, "usage: ovc_demo [--vms N] [--ram MIB] [--wss MIB] [--hog MIB]\n"
+		"                [--run-ms MS] [--hog-start-ms MS] [--hog-stop-ms MS]\n"
+		"                [--tick-ms MS] [--interval-ms MS] [--chunk OPS]\n"
+		"                [--pace-ms MS] [--only on|off]\n");
 	exit(2);
 }
 
@@ -361,13 +379,16 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "vms", 1, NULL, 'n' }, { "ram", 1, NULL, 'r' },
 		{ "wss", 1, NULL, 'w' }, { "hog", 1, NULL, 'h' },
-		{ "secs", 1, NULL, 's' }, { "hog-start", 1, NULL, 'a' },
-		{ "hog-stop", 1, NULL, 'b' }, { "interval-ms", 1, NULL, 'i' },
-		{ "only", 1, NULL, 'o' }, { NULL, 0, NULL, 0 },
+		{ "run-ms", 1, NULL, 's' }, { "hog-start-ms", 1, NULL, 'a' },
+		{ "hog-stop-ms", 1, NULL, 'b' }, { "interval-ms", 1, NULL, 'i' },
+		{ "tick-ms", 1, NULL, 't' },
+		{ "only", 1, NULL, 'o' }, { "chunk", 1, NULL, 'c' },
+		{ "pace-ms", 1, NULL, 'p' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
 		.vms = 3, .ram_mib = 32, .wss_mib = 8, .hog_mib = 0,
-		.secs = 16, .hog_start = 3, .hog_stop = 10, .interval_ms = 250,
+		.run_ms = 3500, .hog_start_ms = 750, .hog_stop_ms = 2000,
+		.tick_ms = 250, .interval_ms = 100, .chunk = 128, .pace_ms = 0,
 		.only = -1,
 	};
 	struct result res[2];
@@ -377,7 +398,7 @@ int main(int argc, char **argv)
 		unsigned long v;
 		char *end;
 
-		if (c == '?')
+		if (c == '?' || c == ':')
 			usage();
 		if (c == 'o') {
 			if (!strcmp(optarg, "on"))
@@ -399,17 +420,21 @@ int main(int argc, char **argv)
 		case 'r': o.ram_mib = v; break;
 		case 'w': o.wss_mib = v; break;
 		case 'h': o.hog_mib = v; break;
-		case 's': o.secs = v; break;
-		case 'a': o.hog_start = v; break;
-		case 'b': o.hog_stop = v; break;
+		case 's': o.run_ms = v; break;
+		case 'a': o.hog_start_ms = v; break;
+		case 'b': o.hog_stop_ms = v; break;
+		case 't': o.tick_ms = v; break;
 		case 'i': o.interval_ms = v; break;
+		case 'c': o.chunk = v; break;
+		case 'p': o.pace_ms = v; break;
 		}
 	}
 	if (!o.vms || o.vms > MAX_VMS || !o.ram_mib ||
 	    o.ram_mib * MIB_PAGES > OVC_MAX_RAM_PAGES ||
-	    o.wss_mib * MIB_PAGES > OVC_MAX_WSS_PAGES || !o.secs ||
-	    o.interval_ms < 100 || o.interval_ms > 60000) {
-		fprintf(stderr, "ovc_demo: --vms 1..%d, --ram 1..%u, --wss up to %u, --secs >= 1, --interval-ms 100..60000\n",
+	    o.wss_mib * MIB_PAGES > OVC_MAX_WSS_PAGES || !o.run_ms || !o.tick_ms ||
+	    o.interval_ms < 100 || o.interval_ms > 60000 || !o.chunk ||
+	    o.pace_ms > 10000) {
+		fprintf(stderr, "ovc_demo: --vms 1..%d, --ram 1..%u, --wss up to %u, --run-ms and --tick-ms >= 1, --interval-ms 100..60000, --chunk >= 1, --pace-ms 0..10000\n",
 			MAX_VMS, OVC_MAX_RAM_PAGES / 256, OVC_MAX_WSS_PAGES / 256);
 		return 2;
 	}
