@@ -14,13 +14,13 @@
  *                 [--run-ms MS] [--hog-start-ms MS] [--hog-stop-ms MS]
  *                 [--tick-ms MS] [--interval-ms MS] [--chunk OPS]
  *                 [--pace-ms MS] [--only on|off]
- * Guests run flat out (CHUNK operations between ticks); with --pace-ms
- * they halt that long after every chunk. Times are the test host's: an
- * emulated host (Bochs) runs one emulated second in a minute or so of
- * wall time, so the defaults are short: 3 VMs of 32 MiB RAM with an 8 MiB
- * working set, 3.5 s per run, the hog from 0.75 s to 2 s, a timeline line
- * every 250 ms, policy interval 100 ms, watermarks high 48, soft 36,
- * hard 24, low 12 MiB. The hog (--hog 0, the default) is
+ * Guests do CHUNK workload operations, then halt for PACE ms (--pace-ms 0:
+ * flat out). Times are the test host's: an emulated host (Bochs) takes a
+ * minute or more of wall time per emulated second, more the busier its
+ * guests, so the defaults are short and paced: 3 VMs of 32 MiB RAM with an
+ * 8 MiB working set, 128 operations every 50 ms, 3 s per run, the hog
+ * from 0.75 s to 2 s, a timeline line every 250 ms, policy interval
+ * 100 ms, watermarks high 48, soft 36, hard 24, low 12 MiB. The hog (--hog 0, the default) is
  * what the host has left once the VMs booted, plus 40 MiB; the second run
  * uses the same size.
  * Must run as root in a host with swap. Exit status 0 when both runs
@@ -387,8 +387,8 @@ int main(int argc, char **argv)
 	};
 	struct opts o = {
 		.vms = 3, .ram_mib = 32, .wss_mib = 8, .hog_mib = 0,
-		.run_ms = 3500, .hog_start_ms = 750, .hog_stop_ms = 2000,
-		.tick_ms = 250, .interval_ms = 100, .chunk = 128, .pace_ms = 0,
+		.run_ms = 3000, .hog_start_ms = 750, .hog_stop_ms = 2000,
+		.tick_ms = 250, .interval_ms = 100, .chunk = 128, .pace_ms = 50,
 		.only = -1,
 	};
 	struct result res[2];

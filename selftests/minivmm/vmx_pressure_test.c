@@ -163,7 +163,6 @@ TEST_F_TIMEOUT(pressure, balloons, 900)
 		.ram_bytes = RAM_BYTES,
 		.wss_pages = 512,
 		.ops_per_chunk = 64,
-		.pace_ms = 50,
 		.touch_all = 1,
 		.balloon = OVC_BALLOON_DRIVER,
 		.stats_interval_ms = 200,
