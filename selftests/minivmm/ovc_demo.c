@@ -482,6 +482,8 @@ int main(int argc, char **argv)
 	    res[1].secs > 0 ? res[1].ops / res[1].secs : 0,
 	    res[0].secs > 0 ? res[0].ops / res[0].secs : 0);
 	row("corrupted pages (must be 0)", res, res[1].corrupt, res[0].corrupt);
+	printf("(host pswpin/pswpout include the guests' virtual disks, whose contents the\n"
+	       " VMM keeps in host swap; the other rows count guest RAM only)\n");
 	if (res[0].failed || res[1].failed || res[0].corrupt || res[1].corrupt ||
 	    (o.only != 0 && !res[1].ran) || (o.only != 1 && !res[0].ran))
 		failed = 1;
