@@ -6,22 +6,13 @@
  */
 #include <linux/capability.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include "admin.h"
 #include "monitor.h"
 #include "paging_stats.h"
 #include "vm_balloon.h"
 #include "vm_registry.h"
-
-static bool all_zero(const u64 *v, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (v[i])
-			return false;
-	return true;
-}
 
 /* Copy out up to @cap infos; returns the number of VMs alive in *@nr. */
 static int list_vms(struct minivmm_vm_info __user *uinfo, u32 cap, u32 *nr)
@@ -77,7 +68,7 @@ static long admin_list(void __user *argp)
 
 	if (copy_from_user(&l, argp, sizeof(l)))
 		return -EFAULT;
-	if (l.flags || l.pad || !all_zero(l.reserved, ARRAY_SIZE(l.reserved)))
+	if (l.flags || l.pad || memchr_inv(l.reserved, 0, sizeof(l.reserved)))
 		return -EINVAL;
 	r = list_vms(u64_to_user_ptr(l.vms), l.capacity, &nr);
 	if (r)
@@ -99,7 +90,7 @@ static long admin_vm_stats(void __user *argp)
 	if (copy_from_user(st, argp, sizeof(*st)))
 		goto out;
 	r = -EINVAL;
-	if (st->flags || !all_zero(st->reserved, ARRAY_SIZE(st->reserved)))
+	if (st->flags || memchr_inv(st->reserved, 0, sizeof(st->reserved)))
 		goto out;
 	r = -ENOENT;
 	vm = minivmm_vm_get_by_id(st->vm_id);
@@ -131,7 +122,7 @@ static long admin_set_balloon(void __user *argp)
 	if (copy_from_user(&c, argp, sizeof(c)))
 		return -EFAULT;
 	if (!c.flags || (c.flags & ~BALLOON_SET_ALL) ||
-	    !all_zero(c.reserved, ARRAY_SIZE(c.reserved)))
+	    memchr_inv(c.reserved, 0, sizeof(c.reserved)))
 		return -EINVAL;
 	if ((c.flags & MINIVMM_BALLOON_SET_MODE) &&
 	    c.mode != MINIVMM_BALLOON_MANUAL && c.mode != MINIVMM_BALLOON_AUTO)

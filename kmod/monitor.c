@@ -19,6 +19,7 @@
 #include <linux/ratelimit.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <linux/virtio_balloon.h>
@@ -284,15 +285,12 @@ int minivmm_monitor_set_policy(const struct minivmm_policy *p)
 		.low_step_mult = p->low_step_mult,
 		.unresponsive_steps = p->unresponsive_steps,
 	};
-	unsigned int i;
 
 	if (p->pad || p->enabled > 1 ||
 	    p->interval_ms < MONITOR_MIN_INTERVAL_MS ||
-	    p->interval_ms > MONITOR_MAX_INTERVAL_MS)
+	    p->interval_ms > MONITOR_MAX_INTERVAL_MS ||
+	    memchr_inv(p->reserved, 0, sizeof(p->reserved)))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
-		if (p->reserved[i])
-			return -EINVAL;
 	if (minivmm_policy_params_check(&np, NULL))
 		return -EINVAL;
 	mutex_lock(&monitor_lock);

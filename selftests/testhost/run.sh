@@ -65,6 +65,7 @@ esac
 
 name=$(basename "$plan" .plan)
 [ -n "$out" ] || out=$top/build/testhost/$name-$host
+case $out in /*) ;; *) out=$PWD/$out ;; esac
 rm -rf "$out"
 mkdir -p "$out"
 serial=$out/serial.log
