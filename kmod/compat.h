@@ -20,6 +20,8 @@
 
 #include <linux/version.h>
 #include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 
 /*
  * minivmm_zap_user_range() - unmap @size bytes of @vma at @start and free
@@ -35,6 +37,65 @@
 #else
 #define minivmm_zap_user_range(vma, start, size) \
 	zap_page_range_single(vma, start, size, NULL)
+#endif
+
+/*
+ * minivmm_shrinker_create() - allocate and register a shrinker with
+ * DEFAULT_SEEKS; NULL on failure. minivmm_shrinker_destroy() undoes it.
+ * Linux 6.7 replaced register_shrinker() by shrinker_alloc() and
+ * shrinker_register() ("mm: shrinker: add infrastructure for dynamically
+ * allocating shrinker").
+ */
+#if LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL < 7
+static inline struct shrinker *
+minivmm_shrinker_create(const char *name,
+			unsigned long (*count)(struct shrinker *,
+					       struct shrink_control *),
+			unsigned long (*scan)(struct shrinker *,
+					      struct shrink_control *))
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void minivmm_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+#else
+static inline struct shrinker *
+minivmm_shrinker_create(const char *name,
+			unsigned long (*count)(struct shrinker *,
+					       struct shrink_control *),
+			unsigned long (*scan)(struct shrinker *,
+					      struct shrink_control *))
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void minivmm_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
 #endif
 
 #endif /* MINIVMM_COMPAT_H */

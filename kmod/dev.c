@@ -16,6 +16,9 @@
 #include <linux/minivmm.h>
 #include "minivmm.h"
 #include "vm.h"
+#include "admin.h"
+#include "monitor.h"
+#include "vm_sysfs.h"
 
 /**
  * minivmm_ioctl_get_caps() - MINIVMM_GET_CAPS
@@ -57,7 +60,8 @@ static int minivmm_ioctl_get_caps(struct minivmm_caps __user *ucaps)
  *
  * Return: MINIVMM_API_VERSION for MINIVMM_GET_API_VERSION; 0 for
  * MINIVMM_GET_CAPS; a VM fd for MINIVMM_CREATE_VM; the run page size for
- * MINIVMM_GET_VCPU_MMAP_SIZE; -EINVAL for a bad argument; -EFAULT for a
+ * MINIVMM_GET_VCPU_MMAP_SIZE; what minivmm_admin_ioctl() returns for the
+ * MINIVMM_ADMIN_* ioctls (root only); -EINVAL for a bad argument; -EFAULT for a
  * bad pointer; -ENOTTY for an unknown ioctl.
  */
 static long minivmm_dev_ioctl(struct file *file, unsigned int cmd,
@@ -80,6 +84,13 @@ static long minivmm_dev_ioctl(struct file *file, unsigned int cmd,
 		if (arg)
 			return -EINVAL;
 		return PAGE_SIZE;
+	case MINIVMM_ADMIN_LIST_VMS:
+	case MINIVMM_ADMIN_GET_VM_STATS:
+	case MINIVMM_ADMIN_SET_VM_BALLOON:
+	case MINIVMM_ADMIN_GET_POLICY:
+	case MINIVMM_ADMIN_SET_POLICY:
+	case MINIVMM_ADMIN_GET_MONITOR:
+		return minivmm_admin_ioctl(cmd, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -112,7 +123,16 @@ static struct attribute *minivmm_dev_attrs[] = {
 	&dev_attr_ept_table_pages.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(minivmm_dev);
+
+static const struct attribute_group minivmm_dev_group = {
+	.attrs = minivmm_dev_attrs,
+};
+
+static const struct attribute_group *minivmm_dev_groups[] = {
+	&minivmm_dev_group,
+	&minivmm_monitor_attr_group,
+	NULL,
+};
 
 static struct miscdevice minivmm_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
@@ -127,11 +147,20 @@ static struct miscdevice minivmm_miscdev = {
  *
  * Call only once minivmm_arch is set, as ioctls may arrive at once.
  *
- * Return: 0 or a negative errno from misc_register().
+ * Also creates /sys/class/misc/minivmm/vm/ for the VMs' statistics.
+ *
+ * Return: 0 or a negative errno from misc_register(), or -ENOMEM.
  */
 int minivmm_dev_register(void)
 {
-	return misc_register(&minivmm_miscdev);
+	int r = misc_register(&minivmm_miscdev);
+
+	if (r)
+		return r;
+	r = minivmm_vm_sysfs_init(minivmm_miscdev.this_device);
+	if (r)
+		misc_deregister(&minivmm_miscdev);
+	return r;
 }
 
 /**
@@ -141,5 +170,6 @@ int minivmm_dev_register(void)
  */
 void minivmm_dev_unregister(void)
 {
+	minivmm_vm_sysfs_exit();
 	misc_deregister(&minivmm_miscdev);
 }

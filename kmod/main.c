@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/minivmm.h>
 #include "minivmm.h"
+#include "monitor.h"
 #include "vm.h"
 #include "vmx/vmx_ops.h"
 
@@ -45,11 +46,12 @@ static int __init minivmm_init(void)
 	}
 	minivmm_arch = ops;
 	minivmm_vcpu_init();
+	minivmm_monitor_init();
 
 	r = minivmm_dev_register();
 	if (r) {
 		pr_err("cannot register /dev/minivmm: %d\n", r);
-		goto exit_arch;
+		goto exit_monitor;
 	}
 
 	if (ops->describe)
@@ -59,7 +61,8 @@ static int __init minivmm_init(void)
 	pr_info("loaded, %s, API %d\n", desc, MINIVMM_API_VERSION);
 	return 0;
 
-exit_arch:
+exit_monitor:
+	minivmm_monitor_exit();
 	minivmm_vcpu_exit();
 	if (ops->exit)
 		ops->exit();
@@ -69,6 +72,7 @@ exit_arch:
 static void __exit minivmm_exit(void)
 {
 	minivmm_dev_unregister();
+	minivmm_monitor_exit();
 	minivmm_vcpu_exit();
 	if (minivmm_arch->exit)
 		minivmm_arch->exit();

@@ -17,6 +17,8 @@
 #include "vm.h"
 #include "memslot.h"
 #include "vm_balloon.h"
+#include "paging_stats.h"
+#include "vm_registry.h"
 
 atomic_long_t minivmm_table_pages = ATOMIC_LONG_INIT(0);
 atomic_t minivmm_nr_vms = ATOMIC_INIT(0);
@@ -25,6 +27,7 @@ static void vm_destroy(struct minivmm_vm *vm)
 {
 	int i;
 
+	minivmm_registry_remove(vm);
 	minivmm_balloon_destroy(vm);
 	minivmm_mmu_notifier_unregister(vm);
 	for (i = 0; i < MINIVMM_MAX_VCPUS; i++)
@@ -48,7 +51,12 @@ void minivmm_vm_put(struct minivmm_vm *vm)
 		vm_destroy(vm);
 }
 
-static long vm_get_mem_stats(struct minivmm_vm *vm, void __user *argp)
+/**
+ * minivmm_vm_mem_stats() - a VM's memory statistics
+ * @vm: the VM.
+ * @out: filled in, as MINIVMM_GET_MEM_STATS returns them.
+ */
+void minivmm_vm_mem_stats(struct minivmm_vm *vm, struct minivmm_mem_stats *out)
 {
 	struct minivmm_vm_stats *v = &vm->stats;
 	struct minivmm_mem_stats st = {
@@ -70,6 +78,14 @@ static long vm_get_mem_stats(struct minivmm_vm *vm, void __user *argp)
 				atomic64_read(&v->ept_table_pages) * PAGE_SIZE,
 	};
 
+	*out = st;
+}
+
+static long vm_get_mem_stats(struct minivmm_vm *vm, void __user *argp)
+{
+	struct minivmm_mem_stats st;
+
+	minivmm_vm_mem_stats(vm, &st);
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -83,7 +99,8 @@ static int vm_release(struct inode *inode, struct file *file)
  * minivmm_vm_ioctl() - ioctls on a VM fd
  * @file: the VM fd.
  * @cmd: MINIVMM_CREATE_VCPU, MINIVMM_SET_MEMORY_REGION,
- *	MINIVMM_GET_MEM_STATS, or a balloon ioctl (kmod/vm_balloon.c).
+ *	MINIVMM_GET_MEM_STATS, a balloon ioctl (kmod/vm_balloon.c), or
+ *	MINIVMM_GET_PAGING_STATS or MINIVMM_REPORT_DMA (kmod/paging_stats.c).
  * @arg: the vCPU id, or a pointer to the ioctl's structure.
  *
  * Only the process that created the VM may use it (-EIO otherwise).
@@ -108,7 +125,11 @@ static long minivmm_vm_ioctl(struct file *file, unsigned int cmd, unsigned long 
 	case MINIVMM_CREATE_BALLOON:
 	case MINIVMM_SET_BALLOON_TARGET:
 	case MINIVMM_GET_BALLOON_STATS:
+	case MINIVMM_SET_BALLOON_STATS_INTERVAL:
 		return minivmm_balloon_ioctl(vm, cmd, (void __user *)arg);
+	case MINIVMM_GET_PAGING_STATS:
+	case MINIVMM_REPORT_DMA:
+		return minivmm_paging_ioctl(vm, cmd, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -156,6 +177,7 @@ int minivmm_vm_create(void)
 	if (r)
 		goto arch_destroy;
 	atomic_inc(&minivmm_nr_vms);
+	minivmm_registry_add(vm);
 	fd = anon_inode_getfd("minivmm-vm", &minivmm_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		/* vm_destroy() undoes everything, module reference included. */

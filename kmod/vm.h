@@ -14,7 +14,10 @@
 #include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <linux/minivmm.h>
+#include <linux/list.h>
+#include <linux/sched.h>
 #include "mmio.h"
+#include "common/balloon_policy.h"
 
 struct minivmm_vcpu;
 
@@ -27,6 +30,11 @@ struct minivmm_vcpu;
  * @young_cleared: accessed bits cleared for host aging.
  * @mmio_exits: accesses outside guest RAM. @ept_table_pages: EPT tables.
  * @kernel_bytes: kernel memory held for the VM, EPT tables excluded.
+ * @double_paging: pages of guest disk writes (MINIVMM_REPORT_DMA) that
+ *	the host had swapped out. @stale_swap_reads: same for disk reads.
+ * @ballooned_swapped: inflated pages released from host swap.
+ * @swapins_saved: of those, pages deflated since.
+ * @dma_reports: DMA reports accepted. @dma_pages: pages they covered.
  */
 struct minivmm_vm_stats {
 	atomic64_t ept_violations;
@@ -40,6 +48,44 @@ struct minivmm_vm_stats {
 	atomic64_t mmio_exits;
 	atomic64_t ept_table_pages;
 	atomic64_t kernel_bytes;
+	atomic64_t double_paging;
+	atomic64_t stale_swap_reads;
+	atomic64_t ballooned_swapped;
+	atomic64_t swapins_saved;
+	atomic64_t dma_reports;
+	atomic64_t dma_pages;
+};
+
+/**
+ * struct minivmm_vm_admin - what the administrator and the monitor keep of
+ *	a VM (kmod/vm_registry.c, kmod/monitor.c); under minivmm_vms_lock
+ * @node: in the registry's list, by increasing @id.
+ * @id: host-wide id (from 1).
+ * @owner_pid: thread-group id of the creator. @owner_comm: its command.
+ * @created_ns: CLOCK_MONOTONIC creation time.
+ * @mode: MINIVMM_BALLOON_MANUAL or MINIVMM_BALLOON_AUTO.
+ * @floor_set: @floor_pages was set (else a quarter of the RAM).
+ * @ceiling_set: @ceiling_pages was set (else the RAM).
+ * @floor_pages: RAM the monitor leaves the guest.
+ * @ceiling_pages: the monitor's largest balloon.
+ * @sample: the policy's view of the VM across steps.
+ * @unresponsive: the policy reported the balloon as not following.
+ * @kobj: /sys/class/misc/minivmm/vm/ID, or NULL.
+ */
+struct minivmm_vm_admin {
+	struct list_head node;
+	u32 id;
+	pid_t owner_pid;
+	char owner_comm[TASK_COMM_LEN];
+	u64 created_ns;
+	u32 mode;
+	bool floor_set;
+	bool ceiling_set;
+	u64 floor_pages;
+	u64 ceiling_pages;
+	struct minivmm_vm_sample sample;
+	bool unresponsive;
+	struct kobject *kobj;
 };
 
 /* Causes of MMU-notifier invalidations (minivmm_vm_stats.inval). */
@@ -83,6 +129,7 @@ struct minivmm_memslot {
  * @stats: memory statistics.
  * @mmio_lock: protects @mmio_devs and serialises their handlers.
  * @mmio_devs: in-kernel devices claiming guest-physical ranges.
+ * @admin: registry, administrator and monitor state.
  * @arch: backend state.
  */
 struct minivmm_vm {
@@ -100,6 +147,7 @@ struct minivmm_vm {
 	struct minivmm_vm_stats stats;
 	struct mutex mmio_lock;
 	struct minivmm_mmio_dev *mmio_devs[MINIVMM_MAX_MMIO_DEVS];
+	struct minivmm_vm_admin admin;
 	void *arch;
 };
 
@@ -162,6 +210,7 @@ extern atomic_t minivmm_nr_vms;
 
 int minivmm_vm_create(void);
 void minivmm_vm_put(struct minivmm_vm *vm);
+void minivmm_vm_mem_stats(struct minivmm_vm *vm, struct minivmm_mem_stats *out);
 int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id);
 long minivmm_vcpu_run(struct minivmm_vcpu *vcpu);
 void minivmm_vcpu_destroy(struct minivmm_vcpu *vcpu);

@@ -6,9 +6,15 @@
  * memory slots and the VMM's page tables.
  *
  * Inflating a page releases the VMM memory behind it: the page is zapped
- * from the VMM's address space (as MADV_DONTNEED does, swap slot included);
- * the MMU notifier then removes the EPT entry by itself. If the guest
- * touches the page again it gets a fresh zeroed page, as with any balloon.
+ * from the VMM's address space (as MADV_DONTNEED does, swap slot included,
+ * without reading it back); the MMU notifier then removes the EPT entry by
+ * itself. If the guest touches the page again it gets a fresh zeroed page,
+ * as with any balloon. Frames of one request that are contiguous in one
+ * slot are gathered into a run and released with one zap (one TLB flush,
+ * one invalidation) when the run ends or the request has been served.
+ * Before the zap, the run's page-table entries are peeked at: pages the
+ * host had swapped out count as "ballooned while swapped", and are
+ * remembered so that deflating them later counts a swap-in saved.
  * A per-VM bitmap records the ballooned frames, sized from the highest
  * slot end when the device is created: frames of slots added later above
  * that are refused (counted in invalid_requests).
@@ -34,6 +40,7 @@
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include "compat.h"
+#include "hva_peek.h"
 #include "vm_balloon.h"
 #include "common/balloon_dev.h"
 
@@ -41,6 +48,8 @@
 #define BALLOON_PROCESS_ROUNDS	64
 /* Shortest statistics period. */
 #define BALLOON_STATS_MIN_MS	100
+/* Longest run of frames released with one zap (1 GiB). */
+#define BALLOON_MAX_RUN		(1UL << 18)
 /* Guest-physical addresses are below 2^52 (the architectural MAXPHYADDR). */
 #define BALLOON_MAX_GPA		(1ULL << 52)
 /* Highest frame a virtio-balloon PFN (le32) can name, plus one. */
@@ -54,6 +63,10 @@
  * @stats_interval_ms: statistics period, 0 for none.
  * @stats_work: asks the guest for statistics every @stats_interval_ms.
  * @bitmap: ballooned frames; @nr_pfns bits.
+ * @swapped: frames that were in host swap when inflated; @nr_pfns bits.
+ * @run_pfn: first frame of the run of inflated frames not yet released.
+ * @run_len: frames in it (0: no run).
+ * @run_slot_end: end frame of the slot holding the run.
  * @nr_pfns: frames the bitmap covers.
  * @balloon_pages: bits set in @bitmap.
  * @inflate_requests: inflate chains completed.
@@ -75,7 +88,11 @@ struct minivmm_balloon {
 	u32 stats_interval_ms;
 	struct delayed_work stats_work;
 	unsigned long *bitmap;
+	unsigned long *swapped;
 	u64 nr_pfns;
+	u64 run_pfn;
+	u64 run_len;
+	u64 run_slot_end;
 	u64 balloon_pages;
 	u64 inflate_requests;
 	u64 deflate_requests;
@@ -189,16 +206,23 @@ static int gmem_write(void *ctx, __u64 gpa, const void *buf, __u32 len)
 
 /*
  * Release the VMM memory behind guest-physical [gpa, gpa + size): the
- * range must lie inside one writable slot. Return: 0 (bytes released added
- * to released_bytes; memory that cannot be zapped, e.g. mlock()ed or
- * hugetlbfs, is kept), or -EINVAL for a range outside guest RAM.
+ * range must lie inside one writable slot. vm->lock is held across the
+ * zap so that the slot cannot go away (and its memory be reused by the
+ * VMM) in between. If @swapped is set, host-swapped pages of the range
+ * get their bit set there and are counted as ballooned while swapped.
+ * Return: 0 (bytes released added to released_bytes; memory that cannot be
+ * zapped, e.g. mlock()ed or hugetlbfs, is kept), or -EINVAL for a range
+ * outside guest RAM.
  */
-static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size)
+static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size,
+			   unsigned long *swapped)
 {
 	struct minivmm_vm *vm = bl->vm;
 	const struct minivmm_memslot *s;
+	struct minivmm_hva_counts cnt;
 	struct vm_area_struct *vma;
 	unsigned long hva;
+	int r = 0;
 
 	if (!size || gpa + size < gpa)
 		return -EINVAL;
@@ -206,39 +230,80 @@ static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size)
 	s = minivmm_find_slot(vm, gpa);
 	if (!s || (s->flags & MINIVMM_MEM_READONLY) ||
 	    gpa + size > s->gpa + s->size) {
-		mutex_unlock(&vm->lock);
-		return -EINVAL;
+		r = -EINVAL;
+		goto out;
 	}
 	hva = s->uaddr + (gpa - s->gpa);
-	mutex_unlock(&vm->lock);
-
 	if (current->mm != vm->mm)
-		return 0;
+		goto out;
 	mmap_read_lock(vm->mm);
 	vma = vma_lookup(vm->mm, hva);
 	if (vma && hva + size <= vma->vm_end &&
 	    !(vma->vm_flags & (VM_LOCKED | VM_HUGETLB | VM_PFNMAP | VM_IO |
 			       VM_MIXEDMAP))) {
+		if (swapped) {
+			minivmm_hva_peek(vm->mm, hva, size >> PAGE_SHIFT,
+					 swapped, gpa >> PAGE_SHIFT, &cnt);
+			atomic64_add(cnt.swapped, &vm->stats.ballooned_swapped);
+		}
 		minivmm_zap_user_range(vma, hva, size);
 		bl->released_bytes += size;
 	}
 	mmap_read_unlock(vm->mm);
-	return 0;
+out:
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+/* Release the pending run of inflated frames, if any. */
+static void balloon_flush_run(struct minivmm_balloon *bl)
+{
+	if (!bl->run_len)
+		return;
+	/* The slot was checked when the run started; a slot removed since
+	 * leaves its frames ballooned but unreleased.
+	 */
+	balloon_release(bl, bl->run_pfn << PAGE_SHIFT,
+			bl->run_len << PAGE_SHIFT, bl->swapped);
+	bl->run_len = 0;
+}
+
+/* Start a run at @pfn (0), or -EINVAL when it is not in writable RAM. */
+static int balloon_start_run(struct minivmm_balloon *bl, u64 pfn)
+{
+	struct minivmm_vm *vm = bl->vm;
+	const struct minivmm_memslot *s;
+	int r = -EINVAL;
+
+	mutex_lock(&vm->lock);
+	s = minivmm_find_slot(vm, pfn << PAGE_SHIFT);
+	if (s && !(s->flags & MINIVMM_MEM_READONLY)) {
+		bl->run_pfn = pfn;
+		bl->run_len = 1;
+		bl->run_slot_end = (s->gpa + s->size) >> PAGE_SHIFT;
+		r = 0;
+	}
+	mutex_unlock(&vm->lock);
+	return r;
 }
 
 static int host_inflate_pfn(void *ctx, __u32 pfn)
 {
 	struct minivmm_balloon *bl = ctx;
-	int r;
 
 	if (pfn >= bl->nr_pfns || test_bit(pfn, bl->bitmap)) {
 		bl->invalid++;
 		return -EINVAL;
 	}
-	r = balloon_release(bl, (u64)pfn << PAGE_SHIFT, PAGE_SIZE);
-	if (r) {
-		bl->invalid++;
-		return r;
+	if (bl->run_len && pfn == bl->run_pfn + bl->run_len &&
+	    pfn < bl->run_slot_end && bl->run_len < BALLOON_MAX_RUN) {
+		bl->run_len++;
+	} else {
+		balloon_flush_run(bl);
+		if (balloon_start_run(bl, pfn)) {
+			bl->invalid++;
+			return -EINVAL;
+		}
 	}
 	__set_bit(pfn, bl->bitmap);
 	bl->balloon_pages++;
@@ -255,7 +320,10 @@ static int host_deflate_pfn(void *ctx, __u32 pfn)
 		return -EINVAL;
 	}
 	/* The page faults back in, zeroed, when the guest touches it. */
+	balloon_flush_run(bl);
 	__clear_bit(pfn, bl->bitmap);
+	if (__test_and_clear_bit(pfn, bl->swapped))
+		atomic64_inc(&bl->vm->stats.swapins_saved);
 	bl->balloon_pages--;
 	bl->deflated_pages++;
 	return 0;
@@ -267,7 +335,8 @@ static int host_report_pages(void *ctx, __u64 pfn, __u64 npages)
 	int r = -EINVAL;
 
 	if (npages && pfn < BALLOON_MAX_PFNS && npages <= BALLOON_MAX_PFNS)
-		r = balloon_release(bl, pfn << PAGE_SHIFT, npages << PAGE_SHIFT);
+		r = balloon_release(bl, pfn << PAGE_SHIFT, npages << PAGE_SHIFT,
+				    NULL);
 	if (r) {
 		bl->invalid++;
 		return r;
@@ -290,7 +359,9 @@ static void host_reset(void *ctx)
 	struct minivmm_balloon *bl = ctx;
 
 	/* A reset device has forgotten the balloon: the guest owns it all. */
+	balloon_flush_run(bl);
 	bitmap_zero(bl->bitmap, bl->nr_pfns);
+	bitmap_zero(bl->swapped, bl->nr_pfns);
 	bl->balloon_pages = 0;
 }
 
@@ -342,6 +413,7 @@ static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
 		return 0;	/* ignored writes (r < 0) are handled too */
 	while (r == 1 && ++rounds < BALLOON_PROCESS_ROUNDS)
 		r = minivmm_balloon_process(b, (u32)val);
+	balloon_flush_run(bl);
 	role = minivmm_balloon_queue_role(b->mmio.device_features,
 					  minivmm_vmmio_features(&b->mmio),
 					  (u32)val);
@@ -373,6 +445,7 @@ static void balloon_stats_work(struct work_struct *work)
 						  struct minivmm_balloon,
 						  stats_work);
 	struct minivmm_vm *vm = bl->vm;
+	u32 interval;
 
 	/* Guest memory is the VMM's: borrow its address space. */
 	if (mmget_not_zero(vm->mm)) {
@@ -383,8 +456,10 @@ static void balloon_stats_work(struct work_struct *work)
 		kthread_unuse_mm(vm->mm);
 		mmput(vm->mm);
 	}
-	schedule_delayed_work(&bl->stats_work,
-			      msecs_to_jiffies(bl->stats_interval_ms));
+	interval = READ_ONCE(bl->stats_interval_ms);
+	if (interval)
+		schedule_delayed_work(&bl->stats_work,
+				      msecs_to_jiffies(interval));
 }
 
 static bool all_zero(const u64 *v, unsigned int n)
@@ -461,7 +536,8 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 		       sizeof(unsigned long);
 	r = -ENOMEM;
 	bl->bitmap = kvzalloc(bitmap_bytes, GFP_KERNEL_ACCOUNT);
-	if (!bl->bitmap)
+	bl->swapped = kvzalloc(bitmap_bytes, GFP_KERNEL_ACCOUNT);
+	if (!bl->bitmap || !bl->swapped)
 		goto free;
 	gm.ctx = bl;
 	host.ctx = bl;
@@ -484,76 +560,134 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	mutex_unlock(&balloon_create_lock);
 	if (r)
 		goto free;
-	atomic64_add(sizeof(*bl) + bitmap_bytes, &vm->stats.kernel_bytes);
+	atomic64_add(sizeof(*bl) + 2 * bitmap_bytes, &vm->stats.kernel_bytes);
 	if (bl->stats_interval_ms)
 		schedule_delayed_work(&bl->stats_work,
 				      msecs_to_jiffies(bl->stats_interval_ms));
 	return 0;
 
 free:
+	kvfree(bl->swapped);
 	kvfree(bl->bitmap);
 	kfree(bl);
 	return r;
 }
 
+/**
+ * minivmm_vm_balloon_set_target() - set the target of a VM's balloon
+ * @vm: the VM.
+ * @pages: new num_pages.
+ *
+ * Bumps the config generation and raises a config-change interrupt. Return: 0, or -ENODEV when the VM has no balloon.
+ */
+int minivmm_vm_balloon_set_target(struct minivmm_vm *vm, u32 pages)
+{
+	struct minivmm_balloon *bl;
+
+	mutex_lock(&vm->mmio_lock);
+	bl = balloon_find(vm);
+	if (bl)
+		minivmm_balloon_set_target(&bl->dev, pages);
+	mutex_unlock(&vm->mmio_lock);
+	return bl ? 0 : -ENODEV;
+}
+
 static long balloon_set_target(struct minivmm_vm *vm, void __user *argp)
 {
 	struct minivmm_balloon_target t;
-	struct minivmm_balloon *bl;
 
 	if (copy_from_user(&t, argp, sizeof(t)))
 		return -EFAULT;
 	if (t.flags || !all_zero(t.reserved, ARRAY_SIZE(t.reserved)))
 		return -EINVAL;
+	return minivmm_vm_balloon_set_target(vm, t.target_pages);
+}
+
+static long balloon_set_interval(struct minivmm_vm *vm, void __user *argp)
+{
+	struct minivmm_balloon_interval iv;
+	struct minivmm_balloon *bl;
+
+	if (copy_from_user(&iv, argp, sizeof(iv)))
+		return -EFAULT;
+	if (iv.flags || !all_zero(iv.reserved, ARRAY_SIZE(iv.reserved)))
+		return -EINVAL;
+	if (iv.interval_ms && iv.interval_ms < BALLOON_STATS_MIN_MS)
+		return -EINVAL;
 	mutex_lock(&vm->mmio_lock);
 	bl = balloon_find(vm);
-	if (bl)
-		minivmm_balloon_set_target(&bl->dev, t.target_pages);
+	if (bl) {
+		WRITE_ONCE(bl->stats_interval_ms, iv.interval_ms);
+		/* A running request sees 0 and does not come back. */
+		if (iv.interval_ms)
+			mod_delayed_work(system_wq, &bl->stats_work,
+					 msecs_to_jiffies(iv.interval_ms));
+		else
+			cancel_delayed_work(&bl->stats_work);
+	}
 	mutex_unlock(&vm->mmio_lock);
 	return bl ? 0 : -ENODEV;
 }
 
-static long balloon_get_stats(struct minivmm_vm *vm, void __user *argp)
+/**
+ * minivmm_vm_balloon_status() - a VM's balloon as GET_BALLOON_STATS says it
+ * @vm: the VM.
+ * @st: filled in (zeroed first).
+ *
+ * Return: 0, or -ENODEV when the VM has no balloon.
+ */
+int minivmm_vm_balloon_status(struct minivmm_vm *vm,
+			       struct minivmm_balloon_status *st)
 {
-	struct minivmm_balloon_status st;
 	struct minivmm_balloon *bl;
 	unsigned int i;
 
-	memset(&st, 0, sizeof(st));
+	memset(st, 0, sizeof(*st));
 	mutex_lock(&vm->mmio_lock);
 	bl = balloon_find(vm);
 	if (!bl) {
 		mutex_unlock(&vm->mmio_lock);
 		return -ENODEV;
 	}
-	st.target_pages = bl->dev.num_pages;
-	st.actual_pages = bl->dev.actual;
-	st.inflate_requests = bl->inflate_requests;
-	st.deflate_requests = bl->deflate_requests;
-	st.inflated_pages = bl->inflated_pages;
-	st.deflated_pages = bl->deflated_pages;
-	st.reported_pages = bl->reported_pages;
-	st.released_bytes = bl->released_bytes;
-	st.invalid_requests = bl->invalid;
-	st.protocol_errors = bl->dev.cnt.errors;
-	st.needs_reset = !!(bl->dev.mmio.status &
-			    VIRTIO_CONFIG_S_NEEDS_RESET);
-	st.balloon_pages = bl->balloon_pages;
-	st.stats_updates = bl->stats_updates;
-	st.stats_timestamp_ns = bl->stats_ts;
-	st.stats_valid = bl->stats.present &
-			 GENMASK(MINIVMM_BALLOON_NR_STATS - 1, 0);
-	for (i = 0; i < MINIVMM_BALLOON_NR_STATS && i < MINIVMM_BALLOON_S_NR; i++)
-		st.stats[i] = bl->stats.val[i];
+	st->target_pages = bl->dev.num_pages;
+	st->actual_pages = bl->dev.actual;
+	st->inflate_requests = bl->inflate_requests;
+	st->deflate_requests = bl->deflate_requests;
+	st->inflated_pages = bl->inflated_pages;
+	st->deflated_pages = bl->deflated_pages;
+	st->reported_pages = bl->reported_pages;
+	st->released_bytes = bl->released_bytes;
+	st->invalid_requests = bl->invalid;
+	st->protocol_errors = bl->dev.cnt.errors;
+	st->needs_reset = !!(bl->dev.mmio.status &
+			     VIRTIO_CONFIG_S_NEEDS_RESET);
+	st->balloon_pages = bl->balloon_pages;
+	st->stats_updates = bl->stats_updates;
+	st->stats_timestamp_ns = bl->stats_ts;
+	st->stats_valid = bl->stats.present &
+			  GENMASK(MINIVMM_BALLOON_NR_STATS - 1, 0);
+	for (i = 0; i < MINIVMM_BALLOON_NR_STATS && i < MINIVMM_BALLOON_S_NR;
+	     i++)
+		st->stats[i] = bl->stats.val[i];
 	mutex_unlock(&vm->mmio_lock);
+	return 0;
+}
+
+static long balloon_get_stats(struct minivmm_vm *vm, void __user *argp)
+{
+	struct minivmm_balloon_status st;
+	int r = minivmm_vm_balloon_status(vm, &st);
+
+	if (r)
+		return r;
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
 /**
  * minivmm_balloon_ioctl() - the balloon's VM ioctls
  * @vm: the VM; the caller is a thread of the VMM's process.
- * @cmd: MINIVMM_CREATE_BALLOON, MINIVMM_SET_BALLOON_TARGET or
- *	MINIVMM_GET_BALLOON_STATS.
+ * @cmd: MINIVMM_CREATE_BALLOON, MINIVMM_SET_BALLOON_TARGET,
+ *	MINIVMM_GET_BALLOON_STATS or MINIVMM_SET_BALLOON_STATS_INTERVAL.
  * @argp: the ioctl's structure.
  *
  * Return: 0; -EFAULT; -EINVAL for a bad argument (flags, reserved fields,
@@ -573,6 +707,8 @@ long minivmm_balloon_ioctl(struct minivmm_vm *vm, unsigned int cmd,
 		return balloon_set_target(vm, argp);
 	case MINIVMM_GET_BALLOON_STATS:
 		return balloon_get_stats(vm, argp);
+	case MINIVMM_SET_BALLOON_STATS_INTERVAL:
+		return balloon_set_interval(vm, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -595,6 +731,7 @@ void minivmm_balloon_destroy(struct minivmm_vm *vm)
 		return;
 	cancel_delayed_work_sync(&bl->stats_work);
 	minivmm_mmio_unregister(vm, &bl->mmio);
+	kvfree(bl->swapped);
 	kvfree(bl->bitmap);
 	kfree(bl);
 }

@@ -504,14 +504,14 @@ struct minivmm_policy {
 };
 
 /* minivmm_monitor_status.state */
-#define MINIVMM_HOST_HIGH		0
-#define MINIVMM_HOST_SOFT		1
-#define MINIVMM_HOST_HARD		2
-#define MINIVMM_HOST_LOW		3
+#define MINIVMM_MONITOR_HIGH		0
+#define MINIVMM_MONITOR_SOFT		1
+#define MINIVMM_MONITOR_HARD		2
+#define MINIVMM_MONITOR_LOW		3
 
 /**
  * struct minivmm_monitor_status - MINIVMM_ADMIN_GET_MONITOR
- * @state: MINIVMM_HOST_* after the last step.
+ * @state: MINIVMM_MONITOR_HIGH, _SOFT, _HARD or _LOW after the last step.
  * @pad: zero.
  * @host_total_pages: host RAM, 4 KiB pages.
  * @host_avail_pages: available host memory at the last step.
