@@ -638,6 +638,7 @@ static void bench_balloon(void)
 	floor_ok = !bal_floor(&fl, why, sizeof(why));
 	if (floor_ok) {
 		figure("madvise_floor_4k_per_page", fl.per_page_ns, "ns");
+		figure("madvise_floor_1MiB_per_page", fl.per_mib_ns, "ns");
 		figure("madvise_floor_64MiB_one_call", (double)fl.one_call_ns, "ns");
 	} else {
 		printf("# %s.madvise_floor: %s\n", be->name, why);
@@ -682,6 +683,7 @@ static void bench_balloon(void)
 	figure("balloon_inflate_release_calls", (double)r.inflate.zap_calls, "calls");
 	figure("balloon_deflate_exits", (double)r.deflate.exits, "exits");
 	figure("madvise_4k_guest_slot_per_page", r.madv_slot_ns, "ns");
+	figure("madvise_1MiB_guest_slot_per_page", r.madv_slot_1m_ns, "ns");
 	report("balloon_64MiB", 1, NULL);
 }
 

@@ -46,13 +46,16 @@ struct bal_counts {
  * @madv_slot_ns: per-page madvise(MADV_DONTNEED) of the 64 MiB by the
  *	VMM itself while the VM holds it mapped (the hypervisor's MMU
  *	notifier included), ns per 4 KiB call.
+ * @madv_slot_1m_ns: the same with one 1 MiB (256-page) call at a time,
+ *	ns per page: what a device that releases each 256-PFN request as
+ *	one range pays for the zap.
  * @inflate: counters consumed by the inflation (after minus before).
  * @deflate: by the deflation.
  */
 struct bal_result {
 	uint64_t inflate_ns, deflate_ns, inflate_tsc, deflate_tsc;
 	uint64_t res_touched, res_inflated, res_deflated, res_retouched;
-	double madv_slot_ns;
+	double madv_slot_ns, madv_slot_1m_ns;
 	struct bal_counts inflate, deflate;
 };
 
@@ -60,11 +63,12 @@ struct bal_result {
  * struct bal_floor - madvise(MADV_DONTNEED) of 64 MiB of touched memory
  *	that no VM maps
  * @per_page_ns: ns per call, one 4 KiB call per page.
+ * @per_mib_ns: ns per page, one 1 MiB (256-page) call at a time.
  * @one_call_ns: ns for one call over the 64 MiB.
  * @res_after: resident pages after each (must be ~0): the larger.
  */
 struct bal_floor {
-	double per_page_ns;
+	double per_page_ns, per_mib_ns;
 	uint64_t one_call_ns;
 	uint64_t res_after;
 };

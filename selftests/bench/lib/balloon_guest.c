@@ -134,5 +134,6 @@ GUEST_CODE void bal_guest_main(uint64_t vcpu_id)
 		   t1 - t0);
 
 	GUEST_SYNC(BAL_STEP_RETOUCHED, g_write_check_free(2), g_nfree);
+	GUEST_SYNC(BAL_STEP_RETOUCHED2, g_write_check_free(3), g_nfree);
 	GUEST_DONE();
 }

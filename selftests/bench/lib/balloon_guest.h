@@ -27,13 +27,15 @@ enum {
 	BAL_STEP_INFLATED,	/* args: balloon_update(), num_pages, tsc */
 	BAL_STEP_DEFLATED,	/* args: balloon_update(), num_pages, tsc */
 	BAL_STEP_RETOUCHED,	/* args: pages read back wrong, free pages */
+	BAL_STEP_RETOUCHED2,	/* the same, once more */
 };
 
 /*
  * Guest entry (GUEST_CODE): touches every page of [BAL_GPA, +BAL_SIZE),
  * starts the driver on the device at BAL_MMIO and follows the target
  * with balloon_update() twice (the host changes it in between), timing
- * each with RDTSC; then writes and reads back every page it owns again.
+ * each with RDTSC; then writes and reads back every page it owns again,
+ * twice (the host releases the memory behind its back in between).
  */
 void bal_guest_main(uint64_t vcpu_id);
 
