@@ -674,9 +674,12 @@ static void bench_balloon(void)
 	       (unsigned long long)r.deflate_tsc);
 	figure("balloon_inflate_64MiB", mib * 1e9 / (double)r.inflate_ns, "MiB/s");
 	figure("balloon_inflate_64MiB_per_page", (double)r.inflate_ns / pages, "ns");
-	if (floor_ok)
+	if (floor_ok) {
 		figure("balloon_inflate_over_4k_floor",
 		       (double)r.inflate_ns / pages / fl.per_page_ns, "x");
+		figure("balloon_inflate_over_1MiB_floor",
+		       (double)r.inflate_ns / pages / fl.per_mib_ns, "x");
+	}
 	figure("balloon_deflate_64MiB", mib * 1e9 / (double)r.deflate_ns, "MiB/s");
 	figure("balloon_deflate_64MiB_per_page", (double)r.deflate_ns / pages, "ns");
 	figure("balloon_inflate_exits", (double)r.inflate.exits, "exits");
