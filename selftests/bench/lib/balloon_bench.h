@@ -73,13 +73,34 @@ struct bal_floor {
 	uint64_t res_after;
 };
 
-/* The workload under minivmm (/dev/minivmm): 0, or -1 with @why set. */
+/**
+ * bal_run_minivmm() - the workload under minivmm and its in-kernel device
+ * @res: the figures.
+ * @why: receives what failed.
+ * @why_len: bytes in @why.
+ *
+ * Return: 0, or -1 with @why set (a failed check included).
+ */
 int bal_run_minivmm(struct bal_result *res, char *why, size_t why_len);
 
-/* The workload under KVM (/dev/kvm) and the userspace device. */
+/**
+ * bal_run_kvm() - the workload under KVM and the userspace device
+ * @res: the figures.
+ * @why: receives what failed.
+ * @why_len: bytes in @why.
+ *
+ * Return: 0, or -1 with @why set.
+ */
 int bal_run_kvm(struct bal_result *res, char *why, size_t why_len);
 
-/* The floor: 0, or -1 with @why set. */
+/**
+ * bal_floor() - madvise(MADV_DONTNEED) of 64 MiB of touched memory
+ * @f: the figures.
+ * @why: receives what failed.
+ * @why_len: bytes in @why.
+ *
+ * Return: 0, or -1 with @why set.
+ */
 int bal_floor(struct bal_floor *f, char *why, size_t why_len);
 
 #endif /* BENCH_BALLOON_BENCH_H */

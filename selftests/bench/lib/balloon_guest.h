@@ -30,8 +30,11 @@ enum {
 	BAL_STEP_RETOUCHED2,	/* the same, once more */
 };
 
-/*
- * Guest entry (GUEST_CODE): touches every page of [BAL_GPA, +BAL_SIZE),
+/**
+ * bal_guest_main() - the guest's entry (GUEST_CODE)
+ * @vcpu_id: RDI as the VMs set it (unused).
+ *
+ * Touches every page of [BAL_GPA, +BAL_SIZE),
  * starts the driver on the device at BAL_MMIO and follows the target
  * with balloon_update() twice (the host changes it in between), timing
  * each with RDTSC; then writes and reads back every page it owns again,

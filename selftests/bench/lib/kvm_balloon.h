@@ -51,16 +51,39 @@ struct ubal {
 	struct minivmm_balloon_dev dev;
 };
 
-/* Power-on state with every feature offered and @target pages: 0 or -errno. */
+/**
+ * ubal_init() - the device as after power-on, every feature offered
+ * @b: filled in.
+ * @vm: the KVM VM.
+ * @base: guest-physical base of the register window.
+ * @ram: guest RAM the balloon may release.
+ * @ram_size: its size.
+ * @target: initial num_pages.
+ *
+ * Return: 0, or -errno from the device model.
+ */
 int ubal_init(struct ubal *b, struct kvm64 *vm, uint64_t base, void *ram,
 	      uint64_t ram_size, uint32_t target);
 
-/* Set num_pages (config change, as MINIVMM_SET_BALLOON_TARGET). */
+/**
+ * ubal_set_target() - set num_pages, as MINIVMM_SET_BALLOON_TARGET does
+ * @b: the device.
+ * @pages: the target in 4 KiB pages.
+ *
+ * Bumps ConfigGeneration; the interrupt goes nowhere (no irqchip: the
+ * guest polls).
+ */
 void ubal_set_target(struct ubal *b, uint32_t pages);
 
-/*
- * The last exit was KVM_EXIT_MMIO: if it is in the device's window,
- * handle it (a read fills run->mmio.data) and return 1; else 0.
+/**
+ * ubal_handle_mmio() - serve a KVM_EXIT_MMIO
+ * @b: the device.
+ * @run: the vCPU's kvm_run after a KVM_EXIT_MMIO.
+ *
+ * A read fills run->mmio.data; a QueueNotify processes the queue and
+ * then releases the gathered inflate PFNs, coalesced into ranges.
+ *
+ * Return: 1 when the access was in the device's window, else 0.
  */
 int ubal_handle_mmio(struct ubal *b, struct kvm_run *run);
 

@@ -35,25 +35,65 @@ struct kvm64 {
 	uint64_t slot_gpa[KVM64_MAX_SLOTS], slot_size[KVM64_MAX_SLOTS];
 };
 
-/* VM, binary and system region slots, vCPU 0 at @guest_fn(@arg0): 0 or -errno. */
+/**
+ * kvm64_create() - a KVM VM with the library layout and vCPU 0
+ * @vm: filled in (kvm64_destroy() it even on failure).
+ * @guest_fn: GUEST_CODE function vCPU 0 starts in (64-bit mode).
+ * @arg0: its first argument (RDI).
+ *
+ * Return: 0, or -errno of the step that failed.
+ */
 int kvm64_create(struct kvm64 *vm, void *guest_fn, uint64_t arg0);
 
-/* Another identity slot (gpa == hva): 0 or -errno. */
+/**
+ * kvm64_add_slot() - add an identity slot (guest-physical == host address)
+ * @vm: the VM.
+ * @hva: page-aligned host memory.
+ * @size: bytes.
+ *
+ * Return: 0, -ENOSPC past KVM64_MAX_SLOTS, or -errno of the ioctl.
+ */
 int kvm64_add_slot(struct kvm64 *vm, void *hva, uint64_t size);
 
-/* Is [gpa, gpa + len) in one of the VM's slots? */
+/**
+ * kvm64_is_mem() - is a range guest memory?
+ * @vm: the VM.
+ * @gpa: guest-physical address.
+ * @len: bytes.
+ *
+ * Return: true when [@gpa, @gpa + @len) lies inside one slot.
+ */
 bool kvm64_is_mem(const struct kvm64 *vm, uint64_t gpa, uint64_t len);
 
-/* KVM_RUN once: 0 or -errno. */
+/**
+ * kvm64_run() - KVM_RUN once
+ * @vm: the VM.
+ *
+ * Return: 0, or -errno.
+ */
 int kvm64_run(struct kvm64 *vm);
 
-/* Is the last exit a ucall? Then copies it to @uc and returns its cmd. */
+/**
+ * kvm64_get_ucall() - decode the last exit as a ucall
+ * @vm: the VM.
+ * @uc: receives the ucall.
+ *
+ * Return: its cmd, or UCALL_NONE when the exit is no ucall.
+ */
 uint64_t kvm64_get_ucall(struct kvm64 *vm, struct ucall *uc);
 
-/* One line about the last exit, for messages. */
+/**
+ * kvm64_describe() - one line about the last exit, for messages
+ * @vm: the VM.
+ * @buf: where to write it.
+ * @size: bytes in @buf.
+ */
 void kvm64_describe(struct kvm64 *vm, char *buf, size_t size);
 
-/* Closes and unmaps everything (safe on a half-made VM). */
+/**
+ * kvm64_destroy() - close and unmap everything
+ * @vm: the VM; safe on a half-made one.
+ */
 void kvm64_destroy(struct kvm64 *vm);
 
 #endif /* BENCH_KVM_VM64_H */
