@@ -114,6 +114,17 @@ $(B)/selftests/%: selftests/bench/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*
 		uapi/linux/minivmm.h
 	@mkdir -p $(B)/selftests
 	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
+# vmm_compare's balloon workload (selftests/bench/lib/): the guest driver
+# (included by lib/balloon_guest.c) and, for the KVM side's userspace
+# device, the kernel-free device model of kmod/common/.
+BENCH_LIB_SRCS := $(wildcard selftests/bench/lib/*.c) kmod/common/balloon_dev.c \
+		  kmod/common/virtio_mmio_dev.c kmod/common/virtq.c kmod/common/balloon_req.c
+$(B)/selftests/vmm_compare: selftests/bench/vmm_compare.c $(BENCH_LIB_SRCS) \
+		$(wildcard selftests/bench/lib/*.h kmod/common/*.h balloon-driver/*) \
+		$(SELFTEST_LIB) $(wildcard selftests/lib/*.h) uapi/linux/minivmm.h
+	@mkdir -p $(B)/selftests
+	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iselftests/bench/lib \
+		-Ikmod -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(BENCH_LIB_SRCS) $(SELFTEST_LIB)
 $(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(CTL_LIB_HDRS) uapi/linux/minivmm.h | $(HARNESS_H)
 	@mkdir -p $(B)/selftests

@@ -3,7 +3,8 @@
  * minivmm against Linux's own KVM (issue 7): the same guest code bytes,
  * the same host loop, two tiny backends behind one ops struct.
  *
- * usage: vmm_compare minivmm|kvm
+ * usage: vmm_compare minivmm|kvm [balloon]
+ * ("balloon": only the balloon workload, for development runs)
  *
  * Prints "TAP version 13", a plan, one "# bench: BACKEND.METRIC VALUE UNIT"
  * line per figure and one TAP result per workload, which only says that the
@@ -29,6 +30,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 #include <linux/minivmm.h>
+#include "lib/balloon_bench.h"
 
 #define N_LOOP		10000
 #define BENCH_PORT	0x80
@@ -314,7 +316,9 @@ static void report(const char *metric, int ok, const char *why)
 
 static void figure(const char *metric, double value, const char *unit)
 {
-	printf("# bench: %s.%s %.1f %s\n", be->name, metric, value, unit);
+	/* ratios ("x") need more digits than times */
+	printf("# bench: %s.%s %.*f %s\n", be->name, metric,
+	       strcmp(unit, "x") ? 1 : 3, value, unit);
 	fflush(stdout);
 }
 
@@ -615,16 +619,90 @@ static void bench_create(void)
 	report(metric, ok, NULL);
 }
 
+/*
+ * 64 MiB balloon inflate and deflate (issues 5 and 7): minivmm's in-kernel
+ * device, or KVM with a Firecracker-like userspace device, next to the
+ * raw madvise(MADV_DONTNEED) floor measured in this process. The guest is
+ * 64-bit C code (lib/balloon_guest.c, the project's balloon driver), the
+ * same bytes under both; see lib/balloon_bench.c.
+ */
+static void bench_balloon(void)
+{
+	const double mib = (double)(64ULL << 20) / (1 << 20);
+	const double pages = (64ULL << 20) / 4096;
+	struct bal_result r;
+	struct bal_floor fl;
+	char why[192] = "";
+	int ok, floor_ok;
+
+	floor_ok = !bal_floor(&fl, why, sizeof(why));
+	if (floor_ok) {
+		figure("madvise_floor_4k_per_page", fl.per_page_ns, "ns");
+		figure("madvise_floor_1MiB_per_page", fl.per_mib_ns, "ns");
+		figure("madvise_floor_64MiB_one_call", (double)fl.one_call_ns, "ns");
+	} else {
+		printf("# %s.madvise_floor: %s\n", be->name, why);
+	}
+	report("madvise_floor", floor_ok, why);
+
+	why[0] = 0;
+	ok = !(be == &kvm_backend ? bal_run_kvm : bal_run_minivmm)(&r, why,
+								     sizeof(why));
+	if (!ok) {
+		printf("# %s.balloon_64MiB: %s\n", be->name, why);
+		report("balloon_64MiB", 0, why);
+		return;
+	}
+	printf("# %s balloon: resident pages touched %llu, inflated %llu, deflated %llu, written again %llu\n",
+	       be->name, (unsigned long long)r.res_touched,
+	       (unsigned long long)r.res_inflated,
+	       (unsigned long long)r.res_deflated,
+	       (unsigned long long)r.res_retouched);
+	printf("# %s balloon inflate: %llu requests, %llu pages, %llu device exits, %llu pages released in %llu %s, %llu EPT entries zapped; guest TSC %llu cycles\n",
+	       be->name, (unsigned long long)r.inflate.requests,
+	       (unsigned long long)r.inflate.pages,
+	       (unsigned long long)r.inflate.exits,
+	       (unsigned long long)r.inflate.released,
+	       (unsigned long long)r.inflate.zap_calls,
+	       be == &kvm_backend ? "madvise() calls" : "MMU-notifier invalidations",
+	       (unsigned long long)r.inflate.ept_zapped,
+	       (unsigned long long)r.inflate_tsc);
+	printf("# %s balloon deflate: %llu requests, %llu pages, %llu device exits; guest TSC %llu cycles\n",
+	       be->name, (unsigned long long)r.deflate.requests,
+	       (unsigned long long)r.deflate.pages,
+	       (unsigned long long)r.deflate.exits,
+	       (unsigned long long)r.deflate_tsc);
+	figure("balloon_inflate_64MiB", mib * 1e9 / (double)r.inflate_ns, "MiB/s");
+	figure("balloon_inflate_64MiB_per_page", (double)r.inflate_ns / pages, "ns");
+	if (floor_ok) {
+		figure("balloon_inflate_over_4k_floor",
+		       (double)r.inflate_ns / pages / fl.per_page_ns, "x");
+		figure("balloon_inflate_over_1MiB_floor",
+		       (double)r.inflate_ns / pages / fl.per_mib_ns, "x");
+	}
+	figure("balloon_deflate_64MiB", mib * 1e9 / (double)r.deflate_ns, "MiB/s");
+	figure("balloon_deflate_64MiB_per_page", (double)r.deflate_ns / pages, "ns");
+	figure("balloon_inflate_exits", (double)r.inflate.exits, "exits");
+	figure("balloon_inflate_release_calls", (double)r.inflate.zap_calls, "calls");
+	figure("balloon_deflate_exits", (double)r.deflate.exits, "exits");
+	figure("madvise_4k_guest_slot_per_page", r.madv_slot_ns, "ns");
+	figure("madvise_1MiB_guest_slot_per_page", r.madv_slot_1m_ns, "ns");
+	report("balloon_64MiB", 1, NULL);
+}
+
 int main(int argc, char **argv)
 {
-	int memcg_ok;
+	int memcg_ok, only_balloon;
 
-	if (argc != 2 || (strcmp(argv[1], "minivmm") && strcmp(argv[1], "kvm"))) {
-		fprintf(stderr, "usage: %s minivmm|kvm\n", argv[0]);
+	if (argc < 2 || argc > 3 ||
+	    (strcmp(argv[1], "minivmm") && strcmp(argv[1], "kvm")) ||
+	    (argc == 3 && strcmp(argv[2], "balloon"))) {
+		fprintf(stderr, "usage: %s minivmm|kvm [balloon]\n", argv[0]);
 		return 2;
 	}
+	only_balloon = argc == 3;
 	be = strcmp(argv[1], "kvm") ? &minivmm_backend : &kvm_backend;
-	printf("TAP version 13\n1..6\n");
+	printf("TAP version 13\n1..%d\n", only_balloon ? 2 : 8);
 	printf("# %s: same guest bytes for both backends; emulated time under Bochs\n",
 	       be->name);
 	fflush(stdout);
@@ -637,6 +715,11 @@ int main(int argc, char **argv)
 		printf("Bail out! KVM_GET_API_VERSION is not %d\n", KVM_API_VERSION);
 		return 1;
 	}
+	if (only_balloon) {
+		bench_balloon();
+		close(sys_fd);
+		return 0;
+	}
 	memcg_ok = !enter_memcg();
 	bench_roundtrip("pio_exit_roundtrip", code_pio, sizeof(code_pio), VX_IO);
 	/* MMIO exits include fetching and decoding the instruction. */
@@ -644,6 +727,7 @@ int main(int argc, char **argv)
 	bench_cpuid();
 	bench_first_touch(memcg_ok);
 	bench_create();
+	bench_balloon();
 	close(sys_fd);
 	return 0;
 }

@@ -25,8 +25,13 @@ log=$top/build/testhost/bench/serial.log
 grep -a '^# bench: ' "$log" | tr -d '\r' | sed 's/^# bench: //' > "$out/figures.txt"
 # vmm_compare prints BACKEND.METRIC (issue 7): one row per metric, minivmm
 # against KVM. ratio = minivmm/KVM for every metric; the target says which
-# side of 1.0 is good for minivmm: <= 1.0 for times and bytes, >= 1.0 for
-# rates (a unit ending in "/s").
+# side of 1.0 is good for minivmm: <= 1.0 for times, bytes and counts,
+# >= 1.0 for rates (a unit ending in "/s"). Two kinds of rows differ:
+# madvise_floor_* are the raw madvise() floor, measured by each backend's
+# process with no VM (reference, no target: the ratio only shows that the
+# two measurements agree); *_over_*_floor (unit "x") are the inflate time
+# per page over that floor, each backend against its own; the target of
+# _over_4k_floor (issue 5: at most 1.5x) applies to the minivmm column.
 cat > "$out/compare.awk" <<'AWK'
 $1 ~ /^(minivmm|kvm)\./ {
 	b = substr($1, 1, index($1, ".") - 1); m = substr($1, index($1, ".") + 1)
@@ -38,17 +43,23 @@ END {
 	for (i = 1; i <= n; i++) {
 		m = order[i]; a = v["minivmm", m]; k = v["kvm", m]
 		tgt = unit[m] ~ /\/s$/ ? ">= 1.0" : "<= 1.0"
+		if (m ~ /^madvise_floor/ || (unit[m] == "x" && m !~ /_over_4k_floor$/))
+			tgt = "-"
+		else if (m ~ /_over_4k_floor$/)
+			tgt = "mv<=1.5"
 		ratio = ""; met = ""
-		if (a != "" && k != "" && k + 0 != 0) {
+		if (a != "" && k != "" && k + 0 != 0)
 			ratio = sprintf("%.3f", a / k)
+		if (tgt == "mv<=1.5" && a != "")
+			met = (a + 0 <= 1.5) ? "yes" : "no"
+		else if (tgt != "-" && ratio != "")
 			met = ((tgt == ">= 1.0") ? (ratio + 0 >= 1) : (ratio + 0 <= 1)) ? "yes" : "no"
-		}
 		if (json) {
 			printf "%s    {\"metric\": \"%s\", \"unit\": \"%s\", \"minivmm\": %s, \"kvm\": %s, \"ratio\": %s, \"target\": \"%s\", \"met\": %s}", \
 				(i > 1 ? ",\n" : ""), m, unit[m], num(a), num(k), num(ratio), tgt, \
 				met == "" ? "null" : (met == "yes" ? "true" : "false")
 		} else {
-			printf "%-30s %-8s %14s %14s %8s %7s %4s\n", m, unit[m], a == "" ? "-" : a, \
+			printf "%-34s %-7s %13s %13s %7s %7s %4s\n", m, unit[m], a == "" ? "-" : a, \
 				k == "" ? "-" : k, ratio == "" ? "-" : ratio, tgt, met == "" ? "-" : met
 		}
 	}
@@ -72,7 +83,9 @@ printf '%-32s %16s  %s\n' metric value unit
 awk '$1 !~ /^(minivmm|kvm)\./ { printf "%-32s %16s  %s\n", $1, $2, $3 }' "$out/figures.txt"
 echo
 echo "minivmm against KVM (kvm_intel), same guest bytes (vmm_compare); ratio = minivmm/KVM"
-printf '%-30s %-8s %14s %14s %8s %7s %4s\n' metric unit minivmm KVM ratio target met?
+echo "(balloon_*: minivmm's in-kernel device against KVM + a Firecracker-like userspace"
+echo " device; madvise_floor_*: raw madvise(MADV_DONTNEED), no VM; mv<=1.5: minivmm column)"
+printf '%-34s %-7s %13s %13s %7s %7s %4s\n' metric unit minivmm KVM ratio target met?
 awk -f "$out/compare.awk" "$out/figures.txt"
 echo "results: $out/results.json (run log: $out/run.log)"
 tail -n 1 "$out/run.log"
