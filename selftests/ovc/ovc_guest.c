@@ -19,18 +19,12 @@
 #include <sys/wait.h>
 #include "ovc_guest.h"
 
-/*
- * The guest driver, compiled into this file for the guest: no SSE, no
- * stack protector, no loops turned into memset() calls. Both driver files
- * define a static spin_limit(): rename one.
- */
+#include "balloon_guest_driver.h"
+
+/* The guest code below is built like the driver (see balloon_guest_driver.h). */
 #pragma GCC push_options
 #pragma GCC target("general-regs-only")
 #pragma GCC optimize("no-stack-protector", "no-tree-loop-distribute-patterns")
-#define spin_limit(d) vmg_spin_limit_(d)
-#include "../../balloon-driver/virtio_mmio_guest.c"
-#undef spin_limit
-#include "../../balloon-driver/balloon.c"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE	0x100000
@@ -234,32 +228,6 @@ GUEST_CODE static void workload_op(struct ovc_guest *g)
 	g->c.ops++;
 }
 
-/* Balloon hooks. */
-GUEST_CODE static __u32 g_read32(void *ctx, __u32 off)
-{
-	return *(volatile __u32 *)((uintptr_t)ctx + off);
-}
-
-GUEST_CODE static void g_write32(void *ctx, __u32 off, __u32 val)
-{
-	*(volatile __u32 *)((uintptr_t)ctx + off) = val;
-}
-
-GUEST_CODE static __u64 g_virt_to_phys(void *ctx, const void *p)
-{
-	return (uintptr_t)p;
-}
-
-GUEST_CODE static void g_barrier(void *ctx, enum vmg_barrier kind)
-{
-	asm volatile("mfence" ::: "memory");
-}
-
-GUEST_CODE static void g_relax(void *ctx)
-{
-	asm volatile("pause" ::: "memory");
-}
-
 GUEST_CODE static int g_alloc_page(void *ctx, __u32 *pfn)
 {
 	struct ovc_guest *g = &g_ovc;
@@ -310,14 +278,7 @@ GUEST_CODE static unsigned int g_fill_stats(void *ctx, struct balloon_stat *st,
 }
 
 static const struct balloon_env g_env = {
-	.io = {
-		.read32 = g_read32,
-		.write32 = g_write32,
-		.virt_to_phys = g_virt_to_phys,
-		.barrier = g_barrier,
-		.relax = g_relax,
-		.ctx = (void *)(uintptr_t)OVC_BALLOON_MMIO,
-	},
+	.io = BALLOON_GUEST_IO(OVC_BALLOON_MMIO),
 	.alloc_page = g_alloc_page,
 	.free_page = g_free_page,
 	.fill_stats = g_fill_stats,

@@ -9,14 +9,7 @@
 #include "minivmm_util.h"
 #include "balloon_guest.h"
 
-#pragma GCC push_options
-#pragma GCC target("general-regs-only")
-#pragma GCC optimize("no-stack-protector")
-#define spin_limit(d) vmg_spin_limit_(d)
-#include "../../../balloon-driver/virtio_mmio_guest.c"
-#undef spin_limit
-#include "../../../balloon-driver/balloon.c"
-#pragma GCC pop_options
+#include "balloon_guest_driver.h"
 
 /* Free pages, popped from the top: ascending contiguous PFNs. */
 static uint32_t g_free[BAL_PAGES];
@@ -24,31 +17,6 @@ static uint32_t g_nfree;
 static uint32_t g_balloon_pages[BAL_PAGES];
 static struct balloon g_balloon;
 static uint8_t g_dma[64 * 1024] __attribute__((aligned(4096)));
-
-GUEST_CODE static __u32 g_read32(void *ctx, __u32 off)
-{
-	return *(volatile __u32 *)((uintptr_t)ctx + off);
-}
-
-GUEST_CODE static void g_write32(void *ctx, __u32 off, __u32 val)
-{
-	*(volatile __u32 *)((uintptr_t)ctx + off) = val;
-}
-
-GUEST_CODE static __u64 g_virt_to_phys(void *ctx, const void *p)
-{
-	return (uintptr_t)p;
-}
-
-GUEST_CODE static void g_barrier(void *ctx, enum vmg_barrier kind)
-{
-	asm volatile("mfence" ::: "memory");
-}
-
-GUEST_CODE static void g_relax(void *ctx)
-{
-	asm volatile("pause" ::: "memory");
-}
 
 GUEST_CODE static int g_alloc_page(void *ctx, __u32 *pfn)
 {
@@ -94,14 +62,7 @@ GUEST_CODE static uint64_t g_write_check_free(uint64_t gen)
 GUEST_CODE void bal_guest_main(uint64_t vcpu_id)
 {
 	struct balloon_env env = {
-		.io = {
-			.read32 = g_read32,
-			.write32 = g_write32,
-			.virt_to_phys = g_virt_to_phys,
-			.barrier = g_barrier,
-			.relax = g_relax,
-			.ctx = (void *)(uintptr_t)BAL_MMIO,
-		},
+		.io = BALLOON_GUEST_IO(BAL_MMIO),
 		.alloc_page = g_alloc_page,
 		.free_page = g_free_page,
 		.fill_stats = 0,	/* no STATS_VQ: nothing else on the path */
