@@ -12,9 +12,12 @@ static const char *const exit_codes[][2] = {
 	{ "0", "success" },
 	{ "1", "usage error (unknown command or option)" },
 	{ "2", "minivmm module not loaded, or its device node missing" },
-	{ "3", "permission denied opening the device" },
+	{ "3", "permission denied (the device, or an admin command without CAP_SYS_ADMIN)" },
 	{ "4", "ioctl or other failure" },
 	{ "5", "ABI mismatch between minivmm-ctl and the loaded module" },
+	{ "6", "no such VM" },
+	{ "7", "the VM has no balloon device" },
+	{ "8", "size out of range (more than the VM's RAM)" },
 };
 
 static void print_commands(FILE *f)

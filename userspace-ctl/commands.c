@@ -6,6 +6,11 @@
 #include "ctl.h"
 
 const struct ctl_cmd *const ctl_commands[] = {
+	&cmd_list,
+	&cmd_show,
+	&cmd_balloon,
+	&cmd_policy,
+	&cmd_stats,
 	&cmd_caps,
 	&cmd_help,
 	NULL,

@@ -29,6 +29,16 @@ struct ctl_cmd {
 
 extern const struct ctl_cmd cmd_caps;
 extern const struct ctl_cmd cmd_help;
+extern const struct ctl_cmd cmd_list;
+extern const struct ctl_cmd cmd_show;
+extern const struct ctl_cmd cmd_balloon;
+extern const struct ctl_cmd cmd_policy;
+extern const struct ctl_cmd cmd_stats;
+
+/* CLOCK_MONOTONIC now, ns. */
+unsigned long long ctl_now_ns(void);
+/* The VM argument of @cmd as an id; CTL_EXIT_OK or a usage error. */
+int ctl_parse_vm(const char *cmd, const char *arg, unsigned int *id);
 
 /* NULL-terminated, in the order "help" lists them. */
 extern const struct ctl_cmd *const ctl_commands[];

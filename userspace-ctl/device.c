@@ -72,3 +72,25 @@ int ctl_device_get_caps(const struct ctl_ctx *ctx, int fd,
 	ctl_err("%s", msg);
 	return code;
 }
+
+int ctl_admin(int fd, unsigned long req, void *arg, const char *what,
+	      unsigned int vm_id)
+{
+	char msg[512];
+	int code;
+
+	if (ioctl(fd, req, arg) == 0)
+		return CTL_EXIT_OK;
+	code = diag_admin_error(errno, what, vm_id, msg, sizeof(msg));
+	ctl_err("%s", msg);
+	return code;
+}
+
+int ctl_vm_stats(int fd, unsigned int vm_id,
+		 struct minivmm_admin_vm_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->vm_id = vm_id;
+	return ctl_admin(fd, MINIVMM_ADMIN_GET_VM_STATS, st,
+			 "MINIVMM_ADMIN_GET_VM_STATS", vm_id);
+}

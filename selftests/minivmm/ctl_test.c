@@ -2,11 +2,17 @@
 /*
  * minivmm-ctl ($MINIVMM_CTL, default /bin/minivmm-ctl) against the loaded
  * module: its report matches MINIVMM_GET_CAPS, --json is one valid JSON
- * object, and each failure has its documented exit code and message.
+ * object, and each failure has its documented exit code and message. The
+ * admin commands (list, show, balloon, policy, stats) run against a VM
+ * with a balloon that the test creates (no guest runs).
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include "kselftest_harness.h"
 #include "json_parse.h"
@@ -258,6 +264,142 @@ TEST_F(ctl, help_and_version)
 	EXPECT_EQ(0, r->exit_code);
 	snprintf(want, sizeof(want), "API version %d", MINIVMM_API_VERSION);
 	EXPECT_NE(NULL, strstr(r->out, want)) TH_LOG("%s", r->out);
+}
+
+/* A VM with a 16 MiB RAM slot and a balloon: its VM fd, or -errno. */
+static int balloon_vm(int dev, void **ram)
+{
+	struct minivmm_balloon_config cfg = {
+		.mmio_base = 0xd0000000ULL, .irq_vector = 0x40,
+	};
+	struct minivmm_memory_region reg = {
+		.guest_phys_addr = 0x100000000ULL, .memory_size = 16 << 20,
+	};
+	int vm = ioctl(dev, MINIVMM_CREATE_VM, 0);
+
+	if (vm < 0)
+		return -errno;
+	*ram = mmap(NULL, 16 << 20, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*ram == MAP_FAILED)
+		return -errno;
+	reg.userspace_addr = (unsigned long)*ram;
+	if (ioctl(vm, MINIVMM_SET_MEMORY_REGION, &reg) ||
+	    ioctl(vm, MINIVMM_CREATE_BALLOON, &cfg))
+		return -errno;
+	return vm;
+}
+
+/* The id minivmm gives our newest VM (from the admin list), or 0. */
+static unsigned int our_vm_id(int dev)
+{
+	struct minivmm_vm_info info[32];
+	struct minivmm_vm_list l = { .capacity = 32,
+				     .vms = (unsigned long)info };
+	unsigned int i, id = 0;
+
+	if (ioctl(dev, MINIVMM_ADMIN_LIST_VMS, &l))
+		return 0;
+	for (i = 0; i < l.nr_vms && i < 32; i++)
+		if (info[i].owner_pid == (unsigned int)getpid())
+			id = info[i].vm_id;
+	return id;
+}
+
+TEST_F(ctl, admin_commands)
+{
+	struct minivmm_balloon_status bs;
+	struct run_result *r = &self->r;
+	struct minivmm_policy pol;
+	char id[16], want[64];
+	int dev = mvmm_open(), vm;
+	unsigned int vm_id;
+	void *ram = NULL;
+
+	ASSERT_LE(0, dev);
+	vm = balloon_vm(dev, &ram);
+	ASSERT_LE(0, vm) TH_LOG("VM with balloon: %s", strerror(-vm));
+	vm_id = our_vm_id(dev);
+	ASSERT_NE(0u, vm_id);
+	snprintf(id, sizeof(id), "%u", vm_id);
+
+	/* list: our VM, our pid, 16 MiB. */
+	ASSERT_EQ(0, ctl(r, NULL, 0, "list", "--json", NULL, NULL));
+	EXPECT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	snprintf(want, sizeof(want), "\"pid\": %d", getpid());
+	EXPECT_NE(NULL, strstr(r->out, want)) TH_LOG("list: %s", r->out);
+	EXPECT_NE(NULL, strstr(r->out, "\"mem_bytes\": 16777216"));
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "list", NULL, NULL, NULL));
+	EXPECT_EQ(0, r->exit_code);
+	TH_LOG("list:\n%s", r->out);
+	run_result_free(r);
+
+	/* balloon: 4M is 1024 pages, manual. */
+	ASSERT_EQ(0, ctl(r, NULL, 0, "balloon", id, "4M", NULL));
+	EXPECT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	ASSERT_EQ(0, ioctl(vm, MINIVMM_GET_BALLOON_STATS, &bs));
+	EXPECT_EQ(1024u, bs.target_pages);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "balloon", id, "50%", NULL));
+	EXPECT_EQ(0, r->exit_code);
+	ASSERT_EQ(0, ioctl(vm, MINIVMM_GET_BALLOON_STATS, &bs));
+	EXPECT_EQ(2048u, bs.target_pages);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "balloon", "999999", "4M", NULL));
+	EXPECT_EQ(6, r->exit_code) TH_LOG("stderr: %s", r->err);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "balloon", id, "17M", NULL));
+	EXPECT_EQ(8, r->exit_code) TH_LOG("stderr: %s", r->err);
+	EXPECT_NE(NULL, strstr(r->err, "16")) TH_LOG("stderr: %s", r->err);
+	ASSERT_EQ(0, ioctl(vm, MINIVMM_GET_BALLOON_STATS, &bs));
+	EXPECT_EQ(2048u, bs.target_pages);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "balloon", id, "auto", NULL));
+	EXPECT_EQ(0, r->exit_code);
+	run_result_free(r);
+
+	/* show and stats. */
+	ASSERT_EQ(0, ctl(r, NULL, 0, "show", id, "--json", NULL));
+	EXPECT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	EXPECT_NE(NULL, strstr(r->out, "\"double_paging_pages\": 0"))
+		TH_LOG("show: %s", r->out);
+	EXPECT_NE(NULL, strstr(r->out, "\"mode\": \"auto\""));
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "stats", id, "--count", "2"));
+	EXPECT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	EXPECT_NE(NULL, strstr(r->out, "sample 2")) TH_LOG("stats: %s", r->out);
+	run_result_free(r);
+
+	/* policy set round trip, and refusals. */
+	ASSERT_EQ(0, ctl(r, NULL, 0, "policy", "set", "high=7%", NULL));
+	EXPECT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
+	ASSERT_EQ(0, ioctl(dev, MINIVMM_ADMIN_GET_POLICY, &pol));
+	EXPECT_EQ(700u, pol.high_bp);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "policy", "set", "bogus=1", NULL));
+	EXPECT_EQ(1, r->exit_code);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "policy", "set", "soft=8%", NULL));
+	EXPECT_EQ(1, r->exit_code);
+	ASSERT_EQ(0, ioctl(dev, MINIVMM_ADMIN_GET_POLICY, &pol));
+	EXPECT_EQ(700u, pol.high_bp);
+	EXPECT_EQ(400u, pol.soft_bp);
+	run_result_free(r);
+	ASSERT_EQ(0, ctl(r, NULL, 0, "policy", "set", "high=6%", NULL));
+	EXPECT_EQ(0, r->exit_code);
+	run_result_free(r);
+
+	/* Not root: the device opens (mode 0666 here) but admin is refused. */
+	ASSERT_EQ(0, chmod(MVMM_DEV, 0666));
+	ASSERT_EQ(0, ctl(r, NULL, NOBODY, "list", NULL, NULL, NULL));
+	chmod(MVMM_DEV, 0600);
+	EXPECT_EQ(3, r->exit_code);
+	EXPECT_NE(NULL, strstr(r->err, "CAP_SYS_ADMIN")) TH_LOG("stderr: %s", r->err);
+
+	close(vm);
+	munmap(ram, 16 << 20);
+	close(dev);
 }
 
 TEST_HARNESS_MAIN

@@ -8,6 +8,7 @@
 #include <linux/minivmm.h>
 #include "diag.h"
 #include "exit_codes.h"
+#include "units.h"
 
 static int not_loaded(char *msg, size_t size)
 {
@@ -62,4 +63,46 @@ int diag_api_mismatch(int kernel_version, char *msg, size_t size)
 		 "minivmm API version mismatch: the loaded module has API version %d, minivmm-ctl was built for API version %d; use a matching minivmm-ctl and module",
 		 kernel_version, MINIVMM_API_VERSION);
 	return CTL_EXIT_ABI;
+}
+
+int diag_admin_error(int err, const char *what, unsigned int vm_id,
+		     char *msg, size_t size)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		snprintf(msg, size,
+			 "%s: permission denied: needs CAP_SYS_ADMIN (run as root)",
+			 what);
+		return CTL_EXIT_PERM;
+	case ENOENT:
+		snprintf(msg, size,
+			 "no VM with id %u (see 'minivmm-ctl list')", vm_id);
+		return CTL_EXIT_NO_VM;
+	case ENODEV:
+		snprintf(msg, size, "VM %u has no balloon device", vm_id);
+		return CTL_EXIT_NO_BALLOON;
+	case ENOTTY:
+		snprintf(msg, size,
+			 "the loaded minivmm module does not know %s: use a matching minivmm-ctl and module",
+			 what);
+		return CTL_EXIT_ABI;
+	default:
+		snprintf(msg, size, "%s failed: %s", what, strerror(err));
+		return CTL_EXIT_FAILURE;
+	}
+}
+
+int diag_range_error(const char *what, unsigned long long pages,
+		     unsigned int vm_id, unsigned long long mem_bytes,
+		     char *msg, size_t size)
+{
+	char want[CTL_BYTES_LEN], have[CTL_BYTES_LEN];
+
+	snprintf(msg, size,
+		 "size out of range: %s %s (%llu pages) is more than the RAM of VM %u (VM has %s, %llu pages)",
+		 what, fmt_pages(pages, want, sizeof(want)), pages, vm_id,
+		 fmt_bytes(mem_bytes, have, sizeof(have)),
+		 mem_bytes / CTL_PAGE_SIZE);
+	return CTL_EXIT_RANGE;
 }

@@ -273,6 +273,32 @@ static const char *find_key(const char *obj, const char *key, size_t klen)
 	return NULL;
 }
 
+/* In a valid array at @arr, element @key (decimal, length @klen) or NULL. */
+static const char *find_index(const char *arr, const char *key, size_t klen)
+{
+	const char *p = ws(arr + 1);
+	unsigned long idx = 0;
+	enum json_type t;
+	size_t i;
+
+	if (!klen || klen > 9)
+		return NULL;
+	for (i = 0; i < klen; i++) {
+		if (key[i] < '0' || key[i] > '9')
+			return NULL;
+		idx = idx * 10 + (key[i] - '0');
+	}
+	if (*p == ']')
+		return NULL;
+	for (; idx; idx--) {
+		p = ws(parse_value(p, 0, &t));
+		if (*p != ',')
+			return NULL;
+		p = ws(p + 1);
+	}
+	return p;
+}
+
 int json_lookup(const char *doc, const char *path, struct json_span *out)
 {
 	const char *p, *end;
@@ -283,9 +309,12 @@ int json_lookup(const char *doc, const char *path, struct json_span *out)
 	for (;;) {
 		size_t klen = strcspn(path, ".");
 
-		if (*p != '{')
+		if (*p == '[')
+			p = find_index(p, path, klen);
+		else if (*p == '{')
+			p = find_key(p, path, klen);
+		else
 			return -1;
-		p = find_key(p, path, klen);
 		if (!p)
 			return -1;
 		if (!path[klen])

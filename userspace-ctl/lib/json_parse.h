@@ -31,7 +31,9 @@ struct json_span {
 enum json_type json_validate(const char *doc);
 
 /*
- * Finds @path ("key" or "key.sub.key") in the top-level object of @doc.
+ * Finds @path ("key" or "key.sub.key") in the top-level object of @doc;
+ * a component that is a decimal number N picks element N (from 0) of an
+ * array ("vms.0.id").
  * Returns 0 and fills @out, or -1 when @doc is invalid or has no such key.
  */
 int json_lookup(const char *doc, const char *path, struct json_span *out);

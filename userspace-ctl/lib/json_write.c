@@ -46,7 +46,14 @@ void jw_init(struct json_writer *w, FILE *f)
 {
 	w->f = f;
 	w->depth = 0;
+	w->compact = false;
 	w->has_items[0] = false;
+}
+
+void jw_init_compact(struct json_writer *w, FILE *f)
+{
+	jw_init(w, f);
+	w->compact = true;
 }
 
 static void indent(struct json_writer *w)
@@ -63,13 +70,15 @@ static void begin_value(struct json_writer *w, const char *key)
 	if (w->depth > 0) {
 		if (w->has_items[w->depth])
 			fputc(',', w->f);
-		fputc('\n', w->f);
-		indent(w);
+		if (!w->compact) {
+			fputc('\n', w->f);
+			indent(w);
+		}
 	}
 	w->has_items[w->depth] = true;
 	if (key) {
 		json_write_string(w->f, key);
-		fputs(": ", w->f);
+		fputs(w->compact ? ":" : ": ", w->f);
 	}
 }
 
@@ -88,7 +97,7 @@ static void close_container(struct json_writer *w, char c)
 
 	if (w->depth > 0)
 		w->depth--;
-	if (had_items) {
+	if (had_items && !w->compact) {
 		fputc('\n', w->f);
 		indent(w);
 	}
@@ -131,6 +140,18 @@ void jw_u64(struct json_writer *w, const char *key, unsigned long long v)
 {
 	begin_value(w, key);
 	fprintf(w->f, "%llu", v);
+}
+
+void jw_s64(struct json_writer *w, const char *key, long long v)
+{
+	begin_value(w, key);
+	fprintf(w->f, "%lld", v);
+}
+
+void jw_null(struct json_writer *w, const char *key)
+{
+	begin_value(w, key);
+	fputs("null", w->f);
 }
 
 void jw_hex(struct json_writer *w, const char *key, unsigned long long v)
