@@ -266,6 +266,18 @@ TEST_F(ctl, help_and_version)
 	EXPECT_NE(NULL, strstr(r->out, want)) TH_LOG("%s", r->out);
 }
 
+/* @text as TAP comments, one per line. */
+static void log_lines(const char *what, const char *text)
+{
+	while (text && *text) {
+		int len = (int)strcspn(text, "\n");
+
+		printf("# %s: %.*s\n", what, len, text);
+		text = text[len] ? text + len + 1 : NULL;
+	}
+	fflush(stdout);
+}
+
 /* A VM with a 16 MiB RAM slot and a balloon: its VM fd, or -errno. */
 static int balloon_vm(int dev, void **ram)
 {
@@ -332,7 +344,7 @@ TEST_F(ctl, admin_commands)
 	run_result_free(r);
 	ASSERT_EQ(0, ctl(r, NULL, 0, "list", NULL, NULL, NULL));
 	EXPECT_EQ(0, r->exit_code);
-	TH_LOG("list:\n%s", r->out);
+	log_lines("list", r->out);
 	run_result_free(r);
 
 	/* balloon: 4M is 1024 pages, manual. */
