@@ -34,6 +34,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -69,8 +70,7 @@
  * @run_slot_end: end frame of the slot holding the run.
  * @nr_pfns: frames the bitmap covers.
  * @balloon_pages: bits set in @bitmap.
- * @inflate_requests: inflate chains completed.
- * @deflate_requests: deflate chains completed.
+ * @log_rs: limits the log lines about this device's stops.
  * @inflated_pages: frames accepted for inflation.
  * @deflated_pages: frames accepted for deflation.
  * @reported_pages: frames in accepted free page reports.
@@ -94,8 +94,7 @@ struct minivmm_balloon {
 	u64 run_len;
 	u64 run_slot_end;
 	u64 balloon_pages;
-	u64 inflate_requests;
-	u64 deflate_requests;
+	struct ratelimit_state log_rs;
 	u64 inflated_pages;
 	u64 deflated_pages;
 	u64 reported_pages;
@@ -399,28 +398,48 @@ static int balloon_mmio_read(struct minivmm_mmio_dev *d, u64 off, u32 len,
 	return 0;
 }
 
+static bool balloon_needs_reset(const struct minivmm_balloon *bl)
+{
+	return bl->dev.mmio.status & VIRTIO_CONFIG_S_NEEDS_RESET;
+}
+
+/*
+ * The guest's driver made the device stop (DEVICE_NEEDS_RESET): say why,
+ * once per stop, at most DEFAULT_RATELIMIT_BURST times per interval and
+ * VM. The guest keeps running; resetting the device is its driver's
+ * business.
+ */
+static void balloon_log_stop(struct minivmm_balloon *bl, bool was)
+{
+	const struct minivmm_vm_admin *a = &bl->vm->admin;
+	int err = bl->dev.last_error;
+
+	if (was || !balloon_needs_reset(bl) || !__ratelimit(&bl->log_rs))
+		return;
+	pr_warn("minivmm: vm %u (pid %d %s): balloon queue %u: %s (%d); device needs reset\n",
+		a->id, a->owner_pid, a->owner_comm, bl->dev.error_queue,
+		minivmm_balloon_error_str(err), err);
+}
+
 static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
 			      u64 val)
 {
 	struct minivmm_balloon *bl = d->priv;
 	struct minivmm_balloon_dev *b = &bl->dev;
-	u64 before = b->cnt.requests;
-	enum minivmm_balloon_vq role;
+	bool was = balloon_needs_reset(bl);
 	int r, rounds = 0;
 
-	r = minivmm_vmmio_write(&b->mmio, off, len, val);
-	if (off != VIRTIO_MMIO_QUEUE_NOTIFY || len != 4)
-		return 0;	/* ignored writes (r < 0) are handled too */
-	while (r == 1 && ++rounds < BALLOON_PROCESS_ROUNDS)
-		r = minivmm_balloon_process(b, (u32)val);
+	r = minivmm_balloon_mmio_write(b, off, len, val);
+	if (off == VIRTIO_MMIO_QUEUE_NOTIFY && len == 4)
+		while (r == 1 && ++rounds < BALLOON_PROCESS_ROUNDS)
+			r = minivmm_balloon_process(b, (u32)val);
+	/*
+	 * Requests are served on QueueNotify and, for notifications that
+	 * came before it, on DRIVER_OK; ignored writes (r < 0) are handled
+	 * too.
+	 */
 	balloon_flush_run(bl);
-	role = minivmm_balloon_queue_role(b->mmio.device_features,
-					  minivmm_vmmio_features(&b->mmio),
-					  (u32)val);
-	if (role == MINIVMM_BALLOON_VQ_INFLATE)
-		bl->inflate_requests += b->cnt.requests - before;
-	else if (role == MINIVMM_BALLOON_VQ_DEFLATE)
-		bl->deflate_requests += b->cnt.requests - before;
+	balloon_log_stop(bl, was);
 	return 0;
 }
 
@@ -446,12 +465,15 @@ static void balloon_stats_work(struct work_struct *work)
 						  stats_work);
 	struct minivmm_vm *vm = bl->vm;
 	u32 interval;
+	bool was;
 
 	/* Guest memory is the VMM's: borrow its address space. */
 	if (mmget_not_zero(vm->mm)) {
 		kthread_use_mm(vm->mm);
 		mutex_lock(&vm->mmio_lock);
+		was = balloon_needs_reset(bl);
 		minivmm_balloon_request_stats(&bl->dev);
+		balloon_log_stop(bl, was);
 		mutex_unlock(&vm->mmio_lock);
 		kthread_unuse_mm(vm->mm);
 		mmput(vm->mm);
@@ -531,6 +553,7 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	bl->irq_vector = cfg.irq_vector;
 	bl->stats_interval_ms = cfg.stats_interval_ms;
 	INIT_DELAYED_WORK(&bl->stats_work, balloon_stats_work);
+	ratelimit_default_init(&bl->log_rs);
 	bl->nr_pfns = balloon_nr_pfns(vm);
 	bitmap_bytes = BITS_TO_LONGS(max_t(u64, bl->nr_pfns, 1)) *
 		       sizeof(unsigned long);
@@ -651,8 +674,8 @@ int minivmm_vm_balloon_status(struct minivmm_vm *vm,
 	}
 	st->target_pages = bl->dev.num_pages;
 	st->actual_pages = bl->dev.actual;
-	st->inflate_requests = bl->inflate_requests;
-	st->deflate_requests = bl->deflate_requests;
+	st->inflate_requests = bl->dev.cnt.inflate_requests;
+	st->deflate_requests = bl->dev.cnt.deflate_requests;
 	st->inflated_pages = bl->inflated_pages;
 	st->deflated_pages = bl->deflated_pages;
 	st->reported_pages = bl->reported_pages;

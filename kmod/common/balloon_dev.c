@@ -151,10 +151,11 @@ void minivmm_balloon_set_target(struct minivmm_balloon_dev *b, __u32 num_pages)
 	minivmm_vmmio_config_changed(&b->mmio);
 }
 
-static int fail(struct minivmm_balloon_dev *b, int err)
+static int fail(struct minivmm_balloon_dev *b, __u32 index, int err)
 {
 	b->cnt.errors++;
 	b->last_error = err;
+	b->error_queue = index;
 	minivmm_vmmio_needs_reset(&b->mmio);
 	return err;
 }
@@ -251,7 +252,7 @@ int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index)
 		if (r == 0)
 			break;
 		if (r < 0)
-			return fail(b, r);
+			return fail(b, index, r);
 		switch (role) {
 		case MINIVMM_BALLOON_VQ_INFLATE:
 			r = minivmm_balloon_walk_pfns(&b->gmem, &c, pfn_inflate,
@@ -264,7 +265,7 @@ int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index)
 		case MINIVMM_BALLOON_VQ_STATS:
 			r = stats_chain(b, q, index, &c);
 			if (r < 0)
-				return fail(b, r);
+				return fail(b, index, r);
 			pushed |= r;
 			continue;
 		default:
@@ -272,12 +273,16 @@ int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index)
 			break;
 		}
 		if (r)
-			return fail(b, r);
+			return fail(b, index, r);
 		/* Nothing is written into balloon buffers: used length 0. */
 		r = minivmm_virtq_push(q, &b->gmem, c.head, 0);
 		if (r)
-			return fail(b, r);
+			return fail(b, index, r);
 		b->cnt.requests++;
+		if (role == MINIVMM_BALLOON_VQ_INFLATE)
+			b->cnt.inflate_requests++;
+		else if (role == MINIVMM_BALLOON_VQ_DEFLATE)
+			b->cnt.deflate_requests++;
 		pushed = true;
 	}
 	if (pushed)
@@ -285,10 +290,54 @@ int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index)
 	if (!budget) {
 		r = minivmm_virtq_pending(q, &b->gmem);
 		if (r < 0)
-			return fail(b, r);
+			return fail(b, index, r);
 		return r > 0;
 	}
 	return 0;
+}
+
+const char *minivmm_balloon_error_str(int err)
+{
+	switch (err) {
+	case -ERANGE:
+		return "descriptor index out of range";
+	case -ELOOP:
+		return "descriptor chain loops or is longer than the queue";
+	case -EFAULT:
+		return "ring or buffer outside guest memory";
+	case -EOVERFLOW:
+		return "more buffers made available than the queue holds";
+	case -EOPNOTSUPP:
+		return "indirect descriptor (not negotiated)";
+	case -ENODATA:
+		return "zero-length descriptor";
+	case -EPROTO:
+		return "device-readable descriptor after a device-writable one";
+	case -EACCES:
+		return "descriptor of the wrong direction for this queue";
+	case -ENOBUFS:
+		return "descriptor chain too long";
+	case -EINVAL:
+		return "bad buffer length or queue configuration";
+	default:
+		return "virtqueue protocol error";
+	}
+}
+
+int minivmm_balloon_mmio_write(struct minivmm_balloon_dev *b, __u64 off,
+			       __u32 size, __u64 val)
+{
+	bool was = b->mmio.status & VIRTIO_CONFIG_S_NEEDS_RESET;
+	int r = minivmm_vmmio_write(&b->mmio, off, size, val);
+
+	/* Queue errors on QueueNotify were counted by fail() already. */
+	if (!was && (b->mmio.status & VIRTIO_CONFIG_S_NEEDS_RESET) &&
+	    off == VIRTIO_MMIO_QUEUE_READY) {
+		b->cnt.errors++;
+		b->last_error = r;
+		b->error_queue = b->mmio.queue_sel;
+	}
+	return r;
 }
 
 int minivmm_balloon_request_stats(struct minivmm_balloon_dev *b)
@@ -311,7 +360,7 @@ int minivmm_balloon_request_stats(struct minivmm_balloon_dev *b)
 	if (r == -EINVAL)
 		return -EAGAIN;
 	if (r)
-		return fail(b, r);
+		return fail(b, b->stats_index, r);
 	used_irq(b, q);
 	return 0;
 }

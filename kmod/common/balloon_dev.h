@@ -103,6 +103,8 @@ struct minivmm_balloon_host_ops {
  * @rejected: frames a hook refused.
  * @reported: frames in free page reports.
  * @requests: inflate, deflate and report chains completed.
+ * @inflate_requests: inflate chains completed.
+ * @deflate_requests: deflate chains completed.
  * @stats_updates: stats buffers parsed.
  * @errors: protocol errors (each set DEVICE_NEEDS_RESET).
  */
@@ -112,6 +114,8 @@ struct minivmm_balloon_counters {
 	__u64 rejected;
 	__u64 reported;
 	__u64 requests;
+	__u64 inflate_requests;
+	__u64 deflate_requests;
 	__u64 stats_updates;
 	__u64 errors;
 };
@@ -119,7 +123,7 @@ struct minivmm_balloon_counters {
 /**
  * struct minivmm_balloon_dev - one balloon device
  * @mmio: the virtio-mmio transport (feed it the guest's MMIO accesses
- *	with minivmm_vmmio_read() and minivmm_vmmio_write()).
+ *	with minivmm_vmmio_read() and minivmm_balloon_mmio_write()).
  * @gmem: guest memory.
  * @host: the host hooks.
  * @num_pages: config num_pages: the target the host set.
@@ -130,6 +134,7 @@ struct minivmm_balloon_counters {
  * @stats: the last statistics received.
  * @cnt: counters.
  * @last_error: the last protocol error (negative errno), 0 if none.
+ * @error_queue: the queue index it happened on.
  * @seg: segment storage for popped chains (one chain at a time).
  */
 struct minivmm_balloon_dev {
@@ -144,6 +149,7 @@ struct minivmm_balloon_dev {
 	struct minivmm_balloon_stats stats;
 	struct minivmm_balloon_counters cnt;
 	int last_error;
+	__u32 error_queue;
 	struct minivmm_virtq_seg seg[MINIVMM_BALLOON_QUEUE_SIZE];
 };
 
@@ -183,6 +189,31 @@ int minivmm_balloon_init(struct minivmm_balloon_dev *b, __u64 features,
  * Bumps ConfigGeneration and, after DRIVER_OK, interrupts the guest.
  */
 void minivmm_balloon_set_target(struct minivmm_balloon_dev *b, __u32 num_pages);
+
+/**
+ * minivmm_balloon_error_str() - what a protocol error means, for logs
+ * @err: a negative errno from minivmm_balloon_process() or the queue
+ *	configuration (struct minivmm_balloon_dev.last_error).
+ *
+ * Return: a short static description (never NULL).
+ */
+const char *minivmm_balloon_error_str(int err);
+
+/**
+ * minivmm_balloon_mmio_write() - the guest writes the balloon's registers
+ * @b: the device.
+ * @off: offset from the region base.
+ * @size: access size in bytes.
+ * @val: the value written.
+ *
+ * minivmm_vmmio_write() that also counts a queue configuration refused
+ * at QueueReady (which sets DEVICE_NEEDS_RESET) as a protocol error, as
+ * the errors found on QueueNotify are.
+ *
+ * Return: what minivmm_vmmio_write() returned.
+ */
+int minivmm_balloon_mmio_write(struct minivmm_balloon_dev *b, __u64 off,
+			       __u32 size, __u64 val);
 
 /**
  * minivmm_balloon_request_stats() - ask the guest for fresh statistics

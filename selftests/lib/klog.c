@@ -73,3 +73,26 @@ bool klog_logged_since(const char *marker, const char *needle)
 	free(log);
 	return found;
 }
+
+bool klog_line_since(const char *marker, const char *needle, char *line,
+		     size_t size)
+{
+	char *log = klog_read_all();
+	const char *p = log ? strstr(log, marker) : NULL;
+	const char *hit = p ? strstr(p + strlen(marker), needle) : NULL;
+	const char *start, *end;
+
+	if (hit && size) {
+		for (start = hit; start > log && start[-1] != '\n'; start--)
+			;
+		end = strchr(hit, '\n');
+		if (!end)
+			end = hit + strlen(hit);
+		if ((size_t)(end - start) >= size)
+			end = start + size - 1;
+		memcpy(line, start, end - start);
+		line[end - start] = '\0';
+	}
+	free(log);
+	return hit;
+}

@@ -22,4 +22,11 @@ bool klog_has_after(const char *log, const char *marker, const char *needle);
 /* klog_read_all() + klog_has_after() (false if the log cannot be read). */
 bool klog_logged_since(const char *marker, const char *needle);
 
+/*
+ * klog_logged_since() that also copies the first such line (its text
+ * up to the newline, cut to @size - 1 bytes) to @line.
+ */
+bool klog_line_since(const char *marker, const char *needle, char *line,
+		     size_t size);
+
 #endif /* MINIVMM_SELFTEST_KLOG_H */

@@ -557,6 +557,82 @@ UNIT_TEST(balloon_hostile_requests_need_reset_then_recover)
 	bfx_fini(&f);
 }
 
+UNIT_TEST(balloon_refused_queue_ready_is_a_protocol_error)
+{
+	struct bfx f;
+
+	REQUIRE(bfx_init(&f, ALL) == 0);
+	REQUIRE(negotiate(&f, ~0ull) == (S_ALL & ~VIRTIO_CONFIG_S_DRIVER_OK));
+	REQUIRE(setup_vq(&f, 0, 16) == 0);
+	/* A descriptor table that is not 16-byte aligned. */
+	wr(&f, VIRTIO_MMIO_QUEUE_SEL, 1);
+	wr(&f, VIRTIO_MMIO_QUEUE_DESC_LOW, (__u32)RING(1) + 8);
+	wr(&f, VIRTIO_MMIO_QUEUE_AVAIL_LOW, (__u32)RING(1) + 0x1000);
+	wr(&f, VIRTIO_MMIO_QUEUE_USED_LOW, (__u32)RING(1) + 0x2000);
+	CHECK_EQ(minivmm_balloon_mmio_write(f.b, VIRTIO_MMIO_QUEUE_READY, 4, 1),
+		 -EINVAL);
+	CHECK(rd(&f, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	CHECK_EQ(rd(&f, VIRTIO_MMIO_QUEUE_READY), 0);
+	CHECK_EQ(f.b->cnt.errors, 1);
+	CHECK_EQ(f.b->last_error, -EINVAL);
+	/* Further writes are ignored and counted no more. */
+	CHECK_EQ(minivmm_balloon_mmio_write(f.b, VIRTIO_MMIO_QUEUE_READY, 4, 1),
+		 -EIO);
+	CHECK_EQ(minivmm_balloon_mmio_write(f.b, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0),
+		 -EIO);
+	CHECK_EQ(f.b->cnt.errors, 1);
+	/* Other registers go through unchanged; a reset recovers. */
+	CHECK_EQ(minivmm_balloon_mmio_write(f.b, VIRTIO_MMIO_STATUS, 4, 0), 0);
+	CHECK_EQ(rd(&f, VIRTIO_MMIO_STATUS), 0);
+	REQUIRE(bring_up(&f));
+	CHECK_EQ(f.b->cnt.errors, 1);
+	bfx_fini(&f);
+}
+
+UNIT_TEST(balloon_requests_counted_by_queue_also_when_replayed)
+{
+	struct bfx f;
+
+	REQUIRE(bfx_init(&f, ALL) == 0);
+	REQUIRE(negotiate(&f, ~0ull) == (S_ALL & ~VIRTIO_CONFIG_S_DRIVER_OK));
+	REQUIRE(setup_vq(&f, 0, 16) == 0);
+	REQUIRE(setup_vq(&f, 1, 16) == 0);
+	/* Notified before DRIVER_OK: served when it is set. */
+	send_pfns(&f, 0, 0, 0x100, 3);
+	CHECK_EQ(wr(&f, VIRTIO_MMIO_QUEUE_NOTIFY, 0), 0);
+	CHECK_EQ(f.n_infl, 0);
+	driver_ok(&f);
+	CHECK_EQ(f.n_infl, 3);
+	CHECK_EQ(f.b->cnt.inflate_requests, 1);
+	send_pfns(&f, 1, 0, 0x100, 1);
+	send_pfns(&f, 1, 1, 0x101, 1);
+	CHECK_EQ(wr(&f, VIRTIO_MMIO_QUEUE_NOTIFY, 1), 0);
+	CHECK_EQ(f.b->cnt.deflate_requests, 2);
+	CHECK_EQ(f.b->cnt.inflate_requests, 1);
+	CHECK_EQ(f.b->cnt.requests, 3);
+	bfx_fini(&f);
+}
+
+UNIT_TEST(balloon_error_strings_name_each_error)
+{
+	static const int errs[] = {
+		-ERANGE, -ELOOP, -EFAULT, -EOVERFLOW, -EOPNOTSUPP, -ENODATA,
+		-EPROTO, -EACCES, -ENOBUFS, -EINVAL,
+	};
+	const char *s[MINIVMM_ARRAY_SIZE(errs)];
+	unsigned int i, j;
+
+	for (i = 0; i < MINIVMM_ARRAY_SIZE(errs); i++) {
+		s[i] = minivmm_balloon_error_str(errs[i]);
+		CHECK(s[i] && *s[i]);
+		CHECK(strcmp(s[i], minivmm_balloon_error_str(-EBUSY)));
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(s[i], s[j]));
+	}
+	CHECK(strstr(minivmm_balloon_error_str(-ELOOP), "loops"));
+	CHECK(strstr(minivmm_balloon_error_str(0), "protocol"));
+}
+
 UNIT_TEST(balloon_no_interrupt_flag_suppresses_used_irq)
 {
 	struct bfx f;
