@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "minivmm_util.h"
+#include "balloon_host.h"
 
 /* The guest driver, compiled for the guest (see balloon_guest_driver.h);
  * this test has hooks of its own (g_relax reports progress to the host).
@@ -43,9 +44,6 @@
 #include "../../balloon-driver/balloon.c"
 #pragma GCC pop_options
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE	0x100000
-#endif
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT		21
 #endif
@@ -414,76 +412,6 @@ FIXTURE(bg) {
 	volatile int thread_done;
 };
 
-static void *map_at(uint64_t addr, size_t size)
-{
-	void *p = mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if ((uintptr_t)p != addr) {
-		munmap(p, size);
-		return NULL;
-	}
-	madvise(p, size, MADV_NOHUGEPAGE);
-	return p;
-}
-
-/* Resident pages of [p, p + size). */
-static uint64_t resident_pages(void *p, size_t size)
-{
-	static unsigned char vec[NPAGES];
-	uint64_t i, n = 0;
-
-	if (size > sizeof(vec) * PAGE || mincore(p, size, vec))
-		return ~0ULL;
-	for (i = 0; i < size / PAGE; i++)
-		n += vec[i] & 1;
-	return n;
-}
-
-/* "Name: N kB" of /proc/self/smaps_rollup or status, in kB (~0: absent). */
-static uint64_t proc_kb(const char *path, const char *name)
-{
-	unsigned long long kb;
-	char line[256];
-	size_t n = strlen(name);
-	uint64_t val = ~0ULL;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return ~0ULL;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, name, n) && line[n] == ':' &&
-		    sscanf(line + n + 1, "%llu", &kb) == 1) {
-			val = kb;
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
-
-/* "name value" of /proc/vmstat (~0: absent). */
-static uint64_t vmstat(const char *name)
-{
-	unsigned long long v;
-	char key[64];
-	uint64_t val = ~0ULL;
-	FILE *f = fopen("/proc/vmstat", "re");
-
-	if (!f)
-		return ~0ULL;
-	while (fscanf(f, "%63s %llu", key, &v) == 2) {
-		if (!strcmp(key, name)) {
-			val = v;
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
-
 static int create_balloon(struct mvm_vm *vm, uint32_t target, uint32_t stats_ms)
 {
 	struct minivmm_balloon_config cfg = {
@@ -494,19 +422,6 @@ static int create_balloon(struct mvm_vm *vm, uint32_t target, uint32_t stats_ms)
 	};
 
 	return ioctl(vm->fd, MINIVMM_CREATE_BALLOON, &cfg) ? -errno : 0;
-}
-
-static int bstats(struct mvm_vm *vm, struct minivmm_balloon_status *st)
-{
-	memset(st, 0xa5, sizeof(*st));
-	return ioctl(vm->fd, MINIVMM_GET_BALLOON_STATS, st) ? -errno : 0;
-}
-
-static int set_target(struct mvm_vm *vm, uint32_t pages)
-{
-	struct minivmm_balloon_target t = { .target_pages = pages };
-
-	return ioctl(vm->fd, MINIVMM_SET_BALLOON_TARGET, &t) ? -errno : 0;
 }
 
 static int set_interval(struct mvm_vm *vm, uint32_t ms, uint32_t flags,
@@ -583,7 +498,7 @@ static void guest_cmd(struct __test_metadata *_metadata, FIXTURE_DATA(bg) *self,
 			       (unsigned long long)uc.args[2],
 			       (unsigned long long)uc.args[1],
 			       self->hook_target[uc.args[2]]);
-			ASSERT_EQ(0, set_target(self->vm, self->hook_target[uc.args[2]]));
+			ASSERT_EQ(0, vm_balloon_target(self->vm, self->hook_target[uc.args[2]]));
 			continue;
 		}
 		ASSERT_EQ(SYNC_RESULT, uc.args[0]);
@@ -657,7 +572,7 @@ FIXTURE_SETUP(bg)
 	ASSERT_GT(BALLOON_SLOT, self->vm->nr_slots);
 	ASSERT_FALSE(vm_is_guest_mem(self->vm, (void *)(uintptr_t)BALLOON_GPA,
 				     BALLOON_SIZE));
-	self->mem = map_at(BALLOON_GPA, BALLOON_SIZE);
+	self->mem = mvm_map_at(BALLOON_GPA, BALLOON_SIZE);
 	ASSERT_NE(NULL, self->mem) TH_LOG("mmap at 0x%llx: %s",
 					  BALLOON_GPA, strerror(errno));
 	r = vm_set_region(self->vm, BALLOON_SLOT, 0, BALLOON_GPA, BALLOON_SIZE,
@@ -692,7 +607,7 @@ static void *target_mover(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
-		if (set_target(self->vm, seq[i]))
+		if (vm_balloon_target(self->vm, seq[i]))
 			break;
 		usleep(20000 + 7000 * (i % 3));
 	}
@@ -704,7 +619,7 @@ static bool mover_finished(FIXTURE_DATA(bg) *self)
 {
 	struct minivmm_balloon_status st;
 
-	if (!self->thread_done || bstats(self->vm, &st))
+	if (!self->thread_done || vm_balloon_status(self->vm, &st))
 		return false;
 	return st.target_pages == FINAL_TARGET && st.actual_pages == FINAL_TARGET;
 }
@@ -725,11 +640,11 @@ TEST_F_TIMEOUT(bg, target_changes_while_inflating, 120)
 	g_hook_pages[2] = 1536;	g_hook_up[2] = 0; self->hook_target[2] = 2304;
 	g_hook_k = 0;
 	g_nhooks = 3;
-	ASSERT_EQ(0, set_target(self->vm, 2048));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 2048));
 	guest_update(_metadata, self, 2304);
 	ASSERT_EQ(3, g_hook_k) TH_LOG("only %u of 3 hooks reached", g_hook_k);
 	g_nhooks = 0;
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "after hooks", &st);
 	EXPECT_EQ(2304, st.target_pages);
 	EXPECT_EQ(2304, st.actual_pages);
@@ -743,7 +658,7 @@ TEST_F_TIMEOUT(bg, target_changes_while_inflating, 120)
 	EXPECT_EQ(0, st.needs_reset);
 	CMD(CMD_TOUCH, 2, 0, 0);
 	EXPECT_EQ(0, self->res[0]);
-	res = resident_pages(self->mem, BALLOON_SIZE);
+	res = mvm_resident_pages(self->mem, BALLOON_SIZE);
 	TH_LOG("resident after touching the free pages: %llu (want %llu)",
 	       (unsigned long long)res, (unsigned long long)(NPAGES - 2304));
 	EXPECT_EQ(NPAGES - 2304, res);
@@ -759,7 +674,7 @@ TEST_F_TIMEOUT(bg, target_changes_while_inflating, 120)
 	       (unsigned long long)self->res[2]);
 	ASSERT_EQ(0, self->res[0]);
 	ASSERT_EQ(FINAL_TARGET, self->res[2]) TH_LOG("the guest did not end at the last target");
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "after the mover", &st);
 	EXPECT_EQ(FINAL_TARGET, st.target_pages);
 	EXPECT_EQ(FINAL_TARGET, st.actual_pages);
@@ -771,7 +686,7 @@ TEST_F_TIMEOUT(bg, target_changes_while_inflating, 120)
 	CMD(CMD_TOUCH, 3, 0, 0);
 	EXPECT_EQ(0, self->res[0]);
 	EXPECT_EQ(NPAGES - FINAL_TARGET, self->res[1]);
-	EXPECT_EQ(NPAGES - FINAL_TARGET, resident_pages(self->mem, BALLOON_SIZE));
+	EXPECT_EQ(NPAGES - FINAL_TARGET, mvm_resident_pages(self->mem, BALLOON_SIZE));
 	guest_exit(_metadata, self);
 }
 
@@ -787,11 +702,11 @@ static uint64_t stats_window(struct __test_metadata *_metadata,
 	struct minivmm_balloon_status st;
 	uint64_t c0, t0;
 
-	EXPECT_EQ(0, bstats(self->vm, &st));
+	EXPECT_EQ(0, vm_balloon_status(self->vm, &st));
 	c0 = st.stats_updates;
 	t0 = mvm_now_ns();
 	guest_poll_ms(_metadata, self, ms);
-	EXPECT_EQ(0, bstats(self->vm, &st));
+	EXPECT_EQ(0, vm_balloon_status(self->vm, &st));
 	*window_ms = (mvm_now_ns() - t0) / MS;
 	return st.stats_updates - c0;
 }
@@ -826,7 +741,7 @@ TEST_F_TIMEOUT(bg, stats_interval, 180)
 
 	/* Interval 0 from the start: only the buffer of balloon_init(). */
 	n = stats_window(_metadata, self, 500, &win);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	TH_LOG("interval 0: %llu updates in %llu ms, %llu in all",
 	       (unsigned long long)n, (unsigned long long)win,
 	       (unsigned long long)st.stats_updates);
@@ -854,7 +769,7 @@ TEST_F_TIMEOUT(bg, stats_interval, 180)
 
 	/* The last values of every tag, with a timestamp. */
 	seq = g_stats_seq;
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	TH_LOG("last buffer %llu: stats_valid 0x%x, timestamp %llu ns (window from %llu, now %llu)",
 	       (unsigned long long)seq, st.stats_valid,
 	       (unsigned long long)st.stats_timestamp_ns,
@@ -902,7 +817,7 @@ TEST_F(bg, config_change_interrupt)
 	ASSERT_EQ(0, self->res[0]);
 
 	for (i = 1; i <= 3; i++) {
-		ASSERT_EQ(0, set_target(self->vm, 256 * i));
+		ASSERT_EQ(0, vm_balloon_target(self->vm, 256 * i));
 		CMD(CMD_IRQ_WAIT, cfg + 1, IRQ_SPINS, 0);
 		TH_LOG("target %u: cfg irqs %llu, vring %llu, all %llu, isr 0x%llx, after ack 0x%llx",
 		       256 * i, (unsigned long long)self->res[0],
@@ -927,7 +842,7 @@ TEST_F(bg, config_change_interrupt)
 
 	/* Masked: pending, InterruptStatus bit 1 set, delivered on STI. */
 	CMD(CMD_CLI, 0, 0, 0);
-	ASSERT_EQ(0, set_target(self->vm, 100));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 100));
 	CMD(CMD_IRQ_WAIT, cfg + 1, 100000, 0);
 	EXPECT_EQ(cfg, self->res[0]) TH_LOG("delivered with IF=0");
 	CMD(CMD_REGS, 0, 0, 0);
@@ -941,7 +856,7 @@ TEST_F(bg, config_change_interrupt)
 	CMD(CMD_REGS, 0, 0, 0);
 	EXPECT_EQ(0, self->res[1]) TH_LOG("InterruptStatus not acknowledged");
 	guest_update(_metadata, self, 100);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "end", &st);
 	EXPECT_EQ(100, st.actual_pages);
 	EXPECT_EQ(0, st.needs_reset);
@@ -962,11 +877,11 @@ TEST_F(bg, reset_and_reinit)
 	CMD(CMD_TOUCH, 1, 0, 0);
 	ASSERT_EQ(0, self->res[0]);
 	guest_update(_metadata, self, 1024);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "inflated", &st);
 	ASSERT_EQ(1024, st.balloon_pages);
 	ASSERT_EQ(1024, st.actual_pages);
-	EXPECT_EQ(NPAGES - 1024, resident_pages(self->mem, BALLOON_SIZE));
+	EXPECT_EQ(NPAGES - 1024, mvm_resident_pages(self->mem, BALLOON_SIZE));
 	infl = st.inflated_pages;
 
 	/* balloon_reinit(): the device forgets the balloon. */
@@ -977,7 +892,7 @@ TEST_F(bg, reset_and_reinit)
 	ASSERT_EQ(0, self->res[0]);
 	EXPECT_EQ(0, self->res[1]);
 	EXPECT_EQ(NPAGES, self->res[2]);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "reinit", &st);
 	EXPECT_EQ(0, st.balloon_pages);
 	EXPECT_EQ(0, st.actual_pages);
@@ -986,12 +901,12 @@ TEST_F(bg, reset_and_reinit)
 	/* Every page, the formerly ballooned ones too, is usable. */
 	CMD(CMD_TOUCH, 2, 0, 0);
 	EXPECT_EQ(0, self->res[0]);
-	EXPECT_EQ(NPAGES, resident_pages(self->mem, BALLOON_SIZE));
+	EXPECT_EQ(NPAGES, mvm_resident_pages(self->mem, BALLOON_SIZE));
 	guest_update(_metadata, self, 1024);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	EXPECT_EQ(1024, st.balloon_pages);
 	EXPECT_EQ(infl + 1024, st.inflated_pages);
-	EXPECT_EQ(NPAGES - 1024, resident_pages(self->mem, BALLOON_SIZE));
+	EXPECT_EQ(NPAGES - 1024, mvm_resident_pages(self->mem, BALLOON_SIZE));
 
 	/* balloon_shutdown(): deflates (telling the host), then resets. */
 	CMD(CMD_SHUTDOWN, 0, 0, 0);
@@ -1002,7 +917,7 @@ TEST_F(bg, reset_and_reinit)
 	EXPECT_EQ(0, self->res[1]);
 	EXPECT_EQ(NPAGES, self->res[2]);
 	EXPECT_EQ(0, self->res[3]);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "shutdown", &st);
 	EXPECT_EQ(0, st.balloon_pages);
 	EXPECT_EQ(1024, st.deflated_pages);
@@ -1011,18 +926,18 @@ TEST_F(bg, reset_and_reinit)
 	/* And from scratch again. */
 	guest_init(_metadata, self);
 	guest_update(_metadata, self, 1024);
-	ASSERT_EQ(0, set_target(self->vm, 0));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 0));
 	guest_update(_metadata, self, 0);
 	CMD(CMD_TOUCH, 3, 0, 0);
 	EXPECT_EQ(0, self->res[0]);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "again", &st);
 	EXPECT_EQ(0, st.balloon_pages);
 	EXPECT_EQ(infl + 2048, st.inflated_pages);
 	EXPECT_EQ(2048, st.deflated_pages);
 	EXPECT_EQ(0, st.invalid_requests);
 	EXPECT_EQ(0, st.protocol_errors);
-	EXPECT_EQ(NPAGES, resident_pages(self->mem, BALLOON_SIZE));
+	EXPECT_EQ(NPAGES, mvm_resident_pages(self->mem, BALLOON_SIZE));
 	guest_exit(_metadata, self);
 }
 
@@ -1040,7 +955,7 @@ TEST_F(bg, deflate_on_oom)
 	ASSERT_EQ(0, create_balloon(self->vm, OOM_TARGET, 0));
 	guest_init(_metadata, self);
 	guest_update(_metadata, self, OOM_TARGET);
-	ASSERT_EQ(0, bstats(self->vm, &st0));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st0));
 	log_bstats(_metadata, "inflated", &st0);
 
 	/* The allocator runs dry; the driver deflates, telling the host. */
@@ -1052,7 +967,7 @@ TEST_F(bg, deflate_on_oom)
 	ASSERT_EQ(OOM_WANT, self->res[1]);
 	ASSERT_EQ(OOM_TARGET - OOM_WANT, self->res[2]);
 	ASSERT_EQ(OOM_WANT, self->res[3]);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "after OOM", &st);
 	EXPECT_EQ(st0.deflated_pages + OOM_WANT, st.deflated_pages);
 	EXPECT_EQ(OOM_TARGET, st.target_pages);
@@ -1065,14 +980,14 @@ TEST_F(bg, deflate_on_oom)
 	guest_update2(_metadata, self, OOM_TARGET - OOM_WANT, OOM_TARGET);
 	guest_poll_ms(_metadata, self, 300);
 	EXPECT_EQ(OOM_TARGET - OOM_WANT, self->res[2]);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	EXPECT_EQ(OOM_TARGET - OOM_WANT, st.actual_pages);
 	EXPECT_EQ(st0.inflated_pages, st.inflated_pages);
 
 	/* A new target: followed again. */
-	ASSERT_EQ(0, set_target(self->vm, OOM_TARGET - 100));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, OOM_TARGET - 100));
 	guest_update(_metadata, self, OOM_TARGET - 100);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "new target", &st);
 	EXPECT_EQ(OOM_TARGET - 100, st.actual_pages);
 	EXPECT_EQ(OOM_TARGET - 100, st.balloon_pages);
@@ -1105,10 +1020,10 @@ TEST_F(bg, page_reporting)
 	ASSERT_EQ(0, self->res[0]);
 	CMD(CMD_RANGE, REPORT_PFN, REPORT_PAGES, 1);
 	guest_update(_metadata, self, 512);
-	ASSERT_EQ(0, bstats(self->vm, &st0));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st0));
 	log_bstats(_metadata, "before", &st0);
-	ASSERT_EQ(REPORT_PAGES, resident_pages(REPORT_HVA, REPORT_PAGES * PAGE));
-	anon0 = proc_kb("/proc/self/smaps_rollup", "Anonymous");
+	ASSERT_EQ(REPORT_PAGES, mvm_resident_pages(REPORT_HVA, REPORT_PAGES * PAGE));
+	anon0 = mvm_proc_kb("/proc/self/smaps_rollup", "Anonymous");
 
 	/* Four 1 MiB ranges. */
 	for (i = 0; i < 4; i++) {
@@ -1118,10 +1033,10 @@ TEST_F(bg, page_reporting)
 	CMD(CMD_REPORT, 4, 0, 0);
 	ASSERT_EQ(0, self->res[0]);
 	EXPECT_EQ(1, self->res[1]);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "reported", &st);
-	anon1 = proc_kb("/proc/self/smaps_rollup", "Anonymous");
-	res = resident_pages(REPORT_HVA, REPORT_PAGES * PAGE);
+	anon1 = mvm_proc_kb("/proc/self/smaps_rollup", "Anonymous");
+	res = mvm_resident_pages(REPORT_HVA, REPORT_PAGES * PAGE);
 	TH_LOG("smaps_rollup Anonymous %llu -> %llu kB, reported range resident %llu pages",
 	       (unsigned long long)anon0, (unsigned long long)anon1,
 	       (unsigned long long)res);
@@ -1141,7 +1056,7 @@ TEST_F(bg, page_reporting)
 	CMD(CMD_RANGE, REPORT_PFN, REPORT_PAGES, 1);
 	CMD(CMD_RANGE, REPORT_PFN, REPORT_PAGES, 2);
 	EXPECT_EQ(0, self->res[0]);
-	EXPECT_EQ(REPORT_PAGES, resident_pages(REPORT_HVA, REPORT_PAGES * PAGE));
+	EXPECT_EQ(REPORT_PAGES, mvm_resident_pages(REPORT_HVA, REPORT_PAGES * PAGE));
 
 	/* Ranges outside guest RAM or the MMIO window: refused, counted. */
 	st0 = st;
@@ -1153,13 +1068,13 @@ TEST_F(bg, page_reporting)
 	g_ranges[2].len = 100;
 	CMD(CMD_REPORT, 3, 0, 0);
 	ASSERT_EQ(0, self->res[0]);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "bad report", &st);
 	EXPECT_EQ(st0.invalid_requests + 2, st.invalid_requests);
 	EXPECT_EQ(st0.reported_pages, st.reported_pages);
 	EXPECT_EQ(st0.released_bytes, st.released_bytes);
 	EXPECT_EQ(0, st.needs_reset);
-	EXPECT_EQ(REPORT_PAGES, resident_pages(REPORT_HVA, REPORT_PAGES * PAGE));
+	EXPECT_EQ(REPORT_PAGES, mvm_resident_pages(REPORT_HVA, REPORT_PAGES * PAGE));
 	CMD(CMD_RANGE, REPORT_PFN, REPORT_PAGES, 2);
 	EXPECT_EQ(0, self->res[0]);
 	guest_exit(_metadata, self);
@@ -1178,7 +1093,7 @@ TEST_F_TIMEOUT(bg, balloon_swapped, 120)
 	uint64_t res, swapped, in0, in1, in2, swap_kb;
 	int tries;
 
-	swap_kb = proc_kb("/proc/meminfo", "SwapFree");
+	swap_kb = mvm_proc_kb("/proc/meminfo", "SwapFree");
 	ASSERT_NE(~0ULL, swap_kb);
 	ASSERT_LE(8 * 1024, swap_kb) TH_LOG("no swap (SwapFree %llu kB): the test host must run setup-swap.sh first",
 					    (unsigned long long)swap_kb);
@@ -1186,13 +1101,13 @@ TEST_F_TIMEOUT(bg, balloon_swapped, 120)
 	guest_init(_metadata, self);
 	CMD(CMD_TOUCH, 1, 0, 0);
 	ASSERT_EQ(0, self->res[0]);
-	ASSERT_EQ(NPAGES, resident_pages(self->mem, BALLOON_SIZE));
+	ASSERT_EQ(NPAGES, mvm_resident_pages(self->mem, BALLOON_SIZE));
 
 	/* Push the lowest 4 MiB to host swap. */
 	for (tries = 0; tries < 5; tries++) {
 		ASSERT_EQ(0, madvise(self->mem, SWAP_PAGES * PAGE, MADV_PAGEOUT))
 			TH_LOG("MADV_PAGEOUT: %s", strerror(errno));
-		res = resident_pages(self->mem, SWAP_PAGES * PAGE);
+		res = mvm_resident_pages(self->mem, SWAP_PAGES * PAGE);
 		if (res < SWAP_PAGES / 16)
 			break;
 		usleep(50000);
@@ -1207,12 +1122,12 @@ TEST_F_TIMEOUT(bg, balloon_swapped, 120)
 	EXPECT_LE(swapped - 16, ps0.host_swapped_pages);
 
 	/* Inflate over them: no swap-in. */
-	in0 = vmstat("pswpin");
-	ASSERT_EQ(0, set_target(self->vm, SWAP_PAGES));
+	in0 = mvm_vmstat("pswpin");
+	ASSERT_EQ(0, vm_balloon_target(self->vm, SWAP_PAGES));
 	guest_update(_metadata, self, SWAP_PAGES);
-	in1 = vmstat("pswpin");
+	in1 = mvm_vmstat("pswpin");
 	ASSERT_EQ(0, paging_stats(self->vm, &ps1));
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "inflated", &st);
 	TH_LOG("inflated: ballooned_swapped_pages %llu -> %llu, host_swapped_pages %llu -> %llu, pswpin +%llu",
 	       (unsigned long long)ps0.ballooned_swapped_pages,
@@ -1226,14 +1141,14 @@ TEST_F_TIMEOUT(bg, balloon_swapped, 120)
 	EXPECT_GT(16, in1 - in0) TH_LOG("ballooned pages were swapped in");
 	EXPECT_GE(ps0.host_swapped_pages - (swapped - 16), ps1.host_swapped_pages);
 	EXPECT_EQ(SWAP_PAGES, ps1.balloon_pages);
-	EXPECT_EQ(0, resident_pages(self->mem, SWAP_PAGES * PAGE));
+	EXPECT_EQ(0, mvm_resident_pages(self->mem, SWAP_PAGES * PAGE));
 
 	/* Deflate, use them: zero pages, no swap-in, swapins_saved. */
-	ASSERT_EQ(0, set_target(self->vm, 0));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 0));
 	guest_update(_metadata, self, 0);
 	CMD(CMD_TOUCH, 2, 0, 0);
 	EXPECT_EQ(0, self->res[0]);
-	in2 = vmstat("pswpin");
+	in2 = mvm_vmstat("pswpin");
 	ASSERT_EQ(0, paging_stats(self->vm, &ps2));
 	TH_LOG("deflated and touched: swapins_saved %llu -> %llu, pswpin +%llu",
 	       (unsigned long long)ps1.swapins_saved,
@@ -1243,7 +1158,7 @@ TEST_F_TIMEOUT(bg, balloon_swapped, 120)
 		  ps2.swapins_saved - ps0.swapins_saved);
 	EXPECT_GT(16, in2 - in1);
 	EXPECT_EQ(0, ps2.balloon_pages);
-	EXPECT_EQ(NPAGES, resident_pages(self->mem, BALLOON_SIZE));
+	EXPECT_EQ(NPAGES, mvm_resident_pages(self->mem, BALLOON_SIZE));
 	guest_exit(_metadata, self);
 }
 

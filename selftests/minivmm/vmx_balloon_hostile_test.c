@@ -32,11 +32,9 @@
 #include "kselftest_harness.h"
 #include "klog.h"
 #include "minivmm_util.h"
+#include "balloon_host.h"
 #include "balloon_guest_driver.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE	0x100000
-#endif
 
 #define PAGE		MVM_PAGE_SIZE
 #define MIB		(1ULL << 20)
@@ -248,68 +246,6 @@ FIXTURE(bh) {
 	uint64_t res[2];
 };
 
-static void *map_at(uint64_t addr, size_t size)
-{
-	void *p = mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if ((uintptr_t)p != addr) {
-		munmap(p, size);
-		return NULL;
-	}
-	madvise(p, size, MADV_NOHUGEPAGE);
-	return p;
-}
-
-static uint64_t resident_pages(void *p, size_t size)
-{
-	static unsigned char vec[RAM_PAGES];
-	uint64_t i, n = 0;
-
-	if (size > sizeof(vec) * PAGE || mincore(p, size, vec))
-		return ~0ULL;
-	for (i = 0; i < size / PAGE; i++)
-		n += vec[i] & 1;
-	return n;
-}
-
-/* "Name: N kB" of /proc/self/status, in kB (~0: absent). */
-static uint64_t status_kb(const char *name)
-{
-	unsigned long long kb;
-	char line[256];
-	size_t n = strlen(name);
-	uint64_t val = ~0ULL;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return ~0ULL;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, name, n) && line[n] == ':' &&
-		    sscanf(line + n + 1, "%llu", &kb) == 1) {
-			val = kb;
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
-
-static int bstats(struct mvm_vm *vm, struct minivmm_balloon_status *st)
-{
-	memset(st, 0xa5, sizeof(*st));
-	return ioctl(vm->fd, MINIVMM_GET_BALLOON_STATS, st) ? -errno : 0;
-}
-
-static int set_target(struct mvm_vm *vm, uint32_t pages)
-{
-	struct minivmm_balloon_target t = { .target_pages = pages };
-
-	return ioctl(vm->fd, MINIVMM_SET_BALLOON_TARGET, &t) ? -errno : 0;
-}
-
 static void log_bstats(struct __test_metadata *_metadata, const char *when,
 		       const struct minivmm_balloon_status *st)
 {
@@ -443,10 +379,10 @@ FIXTURE_SETUP(bh)
 	self->vm = vm_create();
 	ASSERT_NE(NULL, self->vm) TH_LOG("vm_create: %s", strerror(errno));
 	ASSERT_GT(RAM_SLOT, self->vm->nr_slots);
-	self->ram = map_at(RAM_GPA, RAM_SIZE);
+	self->ram = mvm_map_at(RAM_GPA, RAM_SIZE);
 	ASSERT_NE(NULL, self->ram) TH_LOG("mmap at 0x%llx: %s", RAM_GPA,
 					  strerror(errno));
-	self->rom = map_at(ROM_GPA, ROM_SIZE);
+	self->rom = mvm_map_at(ROM_GPA, ROM_SIZE);
 	ASSERT_NE(NULL, self->rom);
 	memset(self->ram, 0x11, RAM_SIZE);
 	memset(self->rom, 0x22, ROM_SIZE);
@@ -676,13 +612,13 @@ static void run_bad_case(struct __test_metadata *_metadata,
 			 bool logged)
 {
 	struct minivmm_balloon_status before, after;
-	uint64_t resident = resident_pages(self->ram, RAM_SIZE);
+	uint64_t resident = mvm_resident_pages(self->ram, RAM_SIZE);
 	char mark[64];
 	unsigned int i;
 
 	TH_LOG("case: %s", c->name);
 	ASSERT_EQ(0, klog_mark(mark, sizeof(mark)));
-	ASSERT_EQ(0, bstats(self->vm, &before));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &before));
 	ASSERT_EQ(0, before.needs_reset);
 	negotiate(_metadata, self);
 	/* Queue 1 first: nothing is configured once queue 0 is refused. */
@@ -708,7 +644,7 @@ static void run_bad_case(struct __test_metadata *_metadata,
 			  R(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG);
 	}
 	EXPECT_EQ(0, hq_used_idx(&self->q[0]));
-	ASSERT_EQ(0, bstats(self->vm, &after));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &after));
 	log_bstats(_metadata, c->name, &after);
 	EXPECT_EQ(1, after.needs_reset);
 	EXPECT_EQ(before.protocol_errors + 1, after.protocol_errors);
@@ -716,7 +652,7 @@ static void run_bad_case(struct __test_metadata *_metadata,
 	EXPECT_EQ(before.released_bytes + c->released * PAGE, after.released_bytes);
 	EXPECT_EQ(before.invalid_requests, after.invalid_requests);
 	EXPECT_EQ(before.inflate_requests, after.inflate_requests);
-	EXPECT_EQ(resident - c->released, resident_pages(self->ram, RAM_SIZE));
+	EXPECT_EQ(resident - c->released, mvm_resident_pages(self->ram, RAM_SIZE));
 
 	/* A stopped device ignores every further notification. */
 	pfns(1, RAM_PFN + 300, 4);
@@ -724,7 +660,7 @@ static void run_bad_case(struct __test_metadata *_metadata,
 	notify(_metadata, self, 1);
 	notify(_metadata, self, 0);
 	EXPECT_EQ(0, hq_used_idx(&self->q[1]));
-	ASSERT_EQ(0, bstats(self->vm, &after));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &after));
 	EXPECT_EQ(before.protocol_errors + 1, after.protocol_errors);
 	EXPECT_EQ(before.inflated_pages + c->released, after.inflated_pages);
 	EXPECT_EQ(before.deflated_pages, after.deflated_pages);
@@ -735,7 +671,7 @@ static void run_bad_case(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, R(VIRTIO_MMIO_INTERRUPT_STATUS));
 	W(VIRTIO_MMIO_QUEUE_SEL, 0);
 	EXPECT_EQ(0, R(VIRTIO_MMIO_QUEUE_READY));
-	ASSERT_EQ(0, bstats(self->vm, &after));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &after));
 	EXPECT_EQ(0, after.needs_reset);
 	EXPECT_EQ(0, after.balloon_pages);	/* a reset forgets the balloon */
 	if (logged)
@@ -759,13 +695,13 @@ TEST_F(bh, bad_chains_and_rings_stop_the_device)
 	notify(_metadata, self, 0);
 	EXPECT_EQ(1, hq_used_idx(&self->q[0]));
 	EXPECT_EQ(7, self->q[0].vr.used->ring[0].id);
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "after the bad cases, 64 good frames", &st);
 	EXPECT_EQ(0, st.needs_reset);
 	EXPECT_EQ(64, st.balloon_pages);
 	EXPECT_EQ(n, st.protocol_errors);
-	EXPECT_EQ(RAM_PAGES - 64 - released, resident_pages(self->ram, RAM_SIZE));
-	EXPECT_EQ(0, resident_pages((char *)self->ram + 400 * PAGE, 64 * PAGE));
+	EXPECT_EQ(RAM_PAGES - 64 - released, mvm_resident_pages(self->ram, RAM_SIZE));
+	EXPECT_EQ(0, mvm_resident_pages((char *)self->ram + 400 * PAGE, 64 * PAGE));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -780,8 +716,8 @@ TEST_F(bh, bad_pfns_are_refused_not_fatal)
 	uint64_t rom_before;
 
 	bring_up(_metadata, self, QN);
-	ASSERT_EQ(0, bstats(self->vm, &before));
-	rom_before = resident_pages(self->rom, ROM_SIZE);
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &before));
+	rom_before = mvm_resident_pages(self->rom, ROM_SIZE);
 	for (i = 0; i < 4; i++, good++)
 		p[n++] = (uint32_t)(RAM_PFN + 10 + i);
 	p[n++] = 0xffffffffu;				/* far beyond memory */
@@ -796,7 +732,7 @@ TEST_F(bh, bad_pfns_are_refused_not_fatal)
 	notify(_metadata, self, 0);
 	EXPECT_EQ(1, hq_used_idx(&self->q[0]));
 	EXPECT_EQ(S_ALL, R(VIRTIO_MMIO_STATUS));
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "inflate with 6 bad PFNs", &st);
 	EXPECT_EQ(0, st.needs_reset);
 	EXPECT_EQ(before.protocol_errors, st.protocol_errors);
@@ -804,9 +740,9 @@ TEST_F(bh, bad_pfns_are_refused_not_fatal)
 	EXPECT_EQ(good, st.inflated_pages - before.inflated_pages);
 	EXPECT_EQ(n - good, st.invalid_requests - before.invalid_requests);
 	EXPECT_EQ(good * PAGE, st.released_bytes - before.released_bytes);
-	EXPECT_EQ(RAM_PAGES - good, resident_pages(self->ram, RAM_SIZE));
+	EXPECT_EQ(RAM_PAGES - good, mvm_resident_pages(self->ram, RAM_SIZE));
 	/* The ROM keeps its memory and its contents. */
-	EXPECT_EQ(rom_before, resident_pages(self->rom, ROM_SIZE));
+	EXPECT_EQ(rom_before, mvm_resident_pages(self->rom, ROM_SIZE));
 	EXPECT_EQ(0x22, ((volatile uint8_t *)self->rom)[0]);
 
 	/* Deflate: one inflated frame, one never inflated, one far out. */
@@ -817,7 +753,7 @@ TEST_F(bh, bad_pfns_are_refused_not_fatal)
 	send_pfns(self, 1, 4, 1, 3);
 	notify(_metadata, self, 1);
 	EXPECT_EQ(1, hq_used_idx(&self->q[1]));
-	ASSERT_EQ(0, bstats(self->vm, &before));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &before));
 	log_bstats(_metadata, "deflate with 2 bad PFNs", &before);
 	EXPECT_EQ(0, before.needs_reset);
 	EXPECT_EQ(1, before.deflated_pages);
@@ -868,7 +804,7 @@ TEST_F(bh, queue_size_must_be_power_of_two)
 		EXPECT_EQ(i + 1, hq_used_idx(q));
 		EXPECT_EQ(i % 4, q->vr.used->ring[i % 4].id);
 	}
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "6 requests on a 4-entry queue", &st);
 	EXPECT_EQ(0, st.needs_reset);
 	EXPECT_EQ(0, st.protocol_errors);
@@ -959,7 +895,7 @@ TEST_F(bh, writes_in_wrong_state_are_ignored)
 	EXPECT_EQ(0x74726976, R(VIRTIO_MMIO_MAGIC_VALUE));
 	W(VIRTIO_MMIO_DEVICE_ID, 1);
 	EXPECT_EQ(VIRTIO_ID_BALLOON, R(VIRTIO_MMIO_DEVICE_ID));
-	ASSERT_EQ(0, set_target(self->vm, 77));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 77));
 	gen = R(VIRTIO_MMIO_CONFIG_GENERATION);
 	W(VIRTIO_MMIO_CONFIG + offsetof(struct virtio_balloon_config, num_pages), 5);
 	EXPECT_EQ(77, R(VIRTIO_MMIO_CONFIG +
@@ -967,7 +903,7 @@ TEST_F(bh, writes_in_wrong_state_are_ignored)
 	EXPECT_EQ(gen, R(VIRTIO_MMIO_CONFIG_GENERATION));
 	W(VIRTIO_MMIO_CONFIG + offsetof(struct virtio_balloon_config, actual), 8);
 	W(0x1fc, 0xdead);	/* past the config space, inside the window */
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "after the wrong-state writes", &st);
 	EXPECT_EQ(8, st.actual_pages);
 	EXPECT_EQ(77, st.target_pages);
@@ -982,7 +918,7 @@ TEST_F(bh, writes_in_wrong_state_are_ignored)
 	send_pfns(self, 0, 2, 1, 2);
 	notify(_metadata, self, 0);
 	EXPECT_EQ(2, hq_used_idx(q));
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	EXPECT_EQ(10, st.balloon_pages);
 	/* FAILED stops the device until a reset. */
 	W(VIRTIO_MMIO_STATUS, S_ALL | VIRTIO_CONFIG_S_FAILED);
@@ -992,7 +928,7 @@ TEST_F(bh, writes_in_wrong_state_are_ignored)
 	EXPECT_EQ(2, hq_used_idx(q));
 	W(VIRTIO_MMIO_STATUS, 0);
 	EXPECT_EQ(0, R(VIRTIO_MMIO_STATUS));
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	EXPECT_EQ(0, st.balloon_pages);
 	EXPECT_EQ(0, st.protocol_errors);
 	EXPECT_EQ(0, st.actual_pages);
@@ -1012,10 +948,10 @@ TEST_F(bh, driver_reinit_after_stop)
 
 	/* Stop the device with a loop first. */
 	run_bad_case(_metadata, self, &bad_cases[LOOP_CASE], true);
-	rss0 = status_kb("RssAnon");
-	res0 = resident_pages(self->ram, RAM_SIZE);
+	rss0 = mvm_proc_kb("/proc/self/status", "RssAnon");
+	res0 = mvm_resident_pages(self->ram, RAM_SIZE);
 	ASSERT_NE(~0ULL, rss0);
-	ASSERT_EQ(0, set_target(self->vm, DRV_TARGET));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, DRV_TARGET));
 	guest_cmd(_metadata, self, CMD_INIT, 0, 0);
 	TH_LOG("driver: balloon_init %lld, features 0x%llx",
 	       (long long)self->res[0], (unsigned long long)self->res[1]);
@@ -1023,13 +959,13 @@ TEST_F(bh, driver_reinit_after_stop)
 	guest_cmd(_metadata, self, CMD_UPDATE, 0, 0);
 	ASSERT_EQ(0, self->res[0]);
 	ASSERT_EQ(DRV_TARGET, self->res[1]);
-	rss1 = status_kb("RssAnon");
-	ASSERT_EQ(0, bstats(self->vm, &st));
+	rss1 = mvm_proc_kb("/proc/self/status", "RssAnon");
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "driver inflated 4 MiB", &st);
 	TH_LOG("RssAnon %llu -> %llu kB, RAM slot resident %llu -> %llu pages",
 	       (unsigned long long)rss0, (unsigned long long)rss1,
 	       (unsigned long long)res0,
-	       (unsigned long long)resident_pages(self->ram, RAM_SIZE));
+	       (unsigned long long)mvm_resident_pages(self->ram, RAM_SIZE));
 	EXPECT_EQ(DRV_TARGET, st.actual_pages);
 	EXPECT_EQ(DRV_TARGET, st.balloon_pages);
 	EXPECT_EQ(0, st.needs_reset);
@@ -1037,20 +973,20 @@ TEST_F(bh, driver_reinit_after_stop)
 	/* 4096 kB left the VMM; allow 10% for the rest of the process. */
 	EXPECT_LE(rss1 + 4096 * 9 / 10, rss0);
 	EXPECT_GE(rss1 + 4096 * 11 / 10, rss0);
-	EXPECT_EQ(res0 - DRV_TARGET, resident_pages(self->ram, RAM_SIZE));
+	EXPECT_EQ(res0 - DRV_TARGET, mvm_resident_pages(self->ram, RAM_SIZE));
 	/* Give it all back: the guest can use every page again. */
-	ASSERT_EQ(0, set_target(self->vm, 0));
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 0));
 	guest_cmd(_metadata, self, CMD_UPDATE, 0, 0);
 	ASSERT_EQ(0, self->res[0]);
 	ASSERT_EQ(0, self->res[1]);
 	guest_cmd(_metadata, self, CMD_TOUCH, 0, 0);
 	EXPECT_EQ(0, self->res[0]);
 	EXPECT_EQ(RAM_PAGES, self->res[1]);
-	rss2 = status_kb("RssAnon");
+	rss2 = mvm_proc_kb("/proc/self/status", "RssAnon");
 	TH_LOG("after deflating and touching: RssAnon %llu kB",
 	       (unsigned long long)rss2);
 	EXPECT_GE(rss2 + 4096 / 10, rss0);
-	EXPECT_EQ(RAM_PAGES, resident_pages(self->ram, RAM_SIZE));
+	EXPECT_EQ(RAM_PAGES, mvm_resident_pages(self->ram, RAM_SIZE));
 	g_cmd = CMD_EXIT;
 	ASSERT_DONE(self->vcpu);
 }

@@ -26,12 +26,10 @@
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "minivmm_util.h"
+#include "balloon_host.h"
 
 #include "balloon_guest_driver.h"
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE	0x100000
-#endif
 
 #define PAGE		MVM_PAGE_SIZE
 #define MIB		(1ULL << 20)
@@ -164,34 +162,6 @@ GUEST_CODE static void guest_balloon(uint64_t id)
 /* Host                                                                     */
 /* ---------------------------------------------------------------------- */
 
-static void *map_at(uint64_t addr, size_t size)
-{
-	void *p = mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if ((uintptr_t)p != addr) {
-		munmap(p, size);
-		return NULL;
-	}
-	madvise(p, size, MADV_NOHUGEPAGE);
-	return p;
-}
-
-/* Resident pages of [p, p + size). */
-static uint64_t resident_pages(void *p, size_t size)
-{
-	static unsigned char vec[BALLOON_PAGES];
-	uint64_t i, n = 0;
-
-	if (mincore(p, size, vec))
-		return ~0ULL;
-	for (i = 0; i < size / PAGE; i++)
-		n += vec[i] & 1;
-	return n;
-}
-
 static int create_balloon(struct mvm_vm *vm, uint64_t base, uint32_t vector,
 			  uint32_t target, uint32_t stats_ms)
 {
@@ -203,12 +173,6 @@ static int create_balloon(struct mvm_vm *vm, uint64_t base, uint32_t vector,
 	};
 
 	return ioctl(vm->fd, MINIVMM_CREATE_BALLOON, &cfg) ? -errno : 0;
-}
-
-static int balloon_stats(struct mvm_vm *vm, struct minivmm_balloon_status *st)
-{
-	memset(st, 0, sizeof(*st));
-	return ioctl(vm->fd, MINIVMM_GET_BALLOON_STATS, st) ? -errno : 0;
 }
 
 static void log_bstats(struct __test_metadata *_metadata, const char *when,
@@ -247,7 +211,7 @@ FIXTURE_SETUP(balloon)
 	ASSERT_FALSE(vm_is_guest_mem(self->vm, (void *)(uintptr_t)BALLOON_GPA,
 				     BALLOON_SIZE));
 	ASSERT_FALSE(vm_is_guest_mem(self->vm, (void *)(uintptr_t)BALLOON_MMIO, PAGE));
-	self->mem = map_at(BALLOON_GPA, BALLOON_SIZE);
+	self->mem = mvm_map_at(BALLOON_GPA, BALLOON_SIZE);
 	ASSERT_NE(NULL, self->mem) TH_LOG("mmap at 0x%llx: %s",
 					  BALLOON_GPA, strerror(errno));
 	r = vm_set_region(self->vm, BALLOON_SLOT, 0, BALLOON_GPA, BALLOON_SIZE,
@@ -271,7 +235,7 @@ TEST_F(balloon, create_errors)
 	struct minivmm_balloon_status st;
 
 	/* No balloon yet. */
-	ASSERT_EQ(-ENODEV, balloon_stats(self->vm, &st));
+	ASSERT_EQ(-ENODEV, vm_balloon_status(self->vm, &st));
 	ASSERT_EQ(-1, ioctl(self->vm->fd, MINIVMM_SET_BALLOON_TARGET, &t));
 	ASSERT_EQ(ENODEV, errno);
 
@@ -307,7 +271,7 @@ TEST_F(balloon, create_errors)
 	ASSERT_EQ(-EEXIST, create_balloon(self->vm, BALLOON_MMIO,
 					  BALLOON_VECTOR, 0, 0));
 
-	ASSERT_EQ(0, balloon_stats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	ASSERT_EQ(5, st.target_pages);
 	ASSERT_EQ(0, st.actual_pages);
 	t.flags = 1;
@@ -316,7 +280,7 @@ TEST_F(balloon, create_errors)
 	t.flags = 0;
 	t.target_pages = 7;
 	ASSERT_EQ(0, ioctl(self->vm->fd, MINIVMM_SET_BALLOON_TARGET, &t));
-	ASSERT_EQ(0, balloon_stats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	ASSERT_EQ(7, st.target_pages);
 }
 
@@ -339,7 +303,7 @@ TEST_F(balloon, inflate_deflate)
 	ASSERT_EQ(0, uc.args[1]) TH_LOG("%llu pages read back wrong",
 					(unsigned long long)uc.args[1]);
 	ASSERT_EQ(BALLOON_PAGES, uc.args[2]);
-	res_touched = resident_pages(self->mem, BALLOON_SIZE);
+	res_touched = mvm_resident_pages(self->mem, BALLOON_SIZE);
 	TH_LOG("resident after touching: %llu of %llu pages",
 	       (unsigned long long)res_touched, (unsigned long long)BALLOON_PAGES);
 	ASSERT_GE(res_touched, BALLOON_PAGES - 16);
@@ -352,7 +316,7 @@ TEST_F(balloon, inflate_deflate)
 	       (unsigned long long)uc.args[3], (unsigned long long)uc.args[4]);
 	ASSERT_EQ(0, uc.args[1]);
 	ASSERT_EQ(TARGET_PAGES, uc.args[2]);
-	ASSERT_EQ(0, balloon_stats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "inflated", &st);
 	ASSERT_EQ(TARGET_PAGES, st.target_pages);
 	ASSERT_EQ(TARGET_PAGES, st.actual_pages);
@@ -364,7 +328,7 @@ TEST_F(balloon, inflate_deflate)
 	ASSERT_LE((TARGET_PAGES + BALLOON_BATCH - 1) / BALLOON_BATCH,
 		  st.inflate_requests);
 	ASSERT_EQ(0, st.needs_reset);
-	res_inflated = resident_pages(self->mem, BALLOON_SIZE);
+	res_inflated = mvm_resident_pages(self->mem, BALLOON_SIZE);
 	TH_LOG("resident after inflating: %llu pages (dropped %llu)",
 	       (unsigned long long)res_inflated,
 	       (unsigned long long)(res_touched - res_inflated));
@@ -376,7 +340,7 @@ TEST_F(balloon, inflate_deflate)
 	ASSERT_EQ(STEP_STATS, uc.args[0]);
 	TH_LOG("guest: %llu stats buffers sent after %llu polls",
 	       (unsigned long long)uc.args[1], (unsigned long long)uc.args[2]);
-	ASSERT_EQ(0, balloon_stats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "stats", &st);
 	EXPECT_LE(1, uc.args[1]);
 	EXPECT_LE(2, st.stats_updates);
@@ -397,7 +361,7 @@ TEST_F(balloon, inflate_deflate)
 	ASSERT_EQ(0, uc.args[2]);
 	ASSERT_EQ(BALLOON_PAGES, uc.args[3]);
 	ASSERT_EQ(0, uc.args[4]);
-	ASSERT_EQ(0, balloon_stats(self->vm, &st));
+	ASSERT_EQ(0, vm_balloon_status(self->vm, &st));
 	log_bstats(_metadata, "deflated", &st);
 	ASSERT_EQ(0, st.actual_pages);
 	ASSERT_EQ(0, st.balloon_pages);
@@ -405,7 +369,7 @@ TEST_F(balloon, inflate_deflate)
 	/* The bogus frame again, refused on the way out too. */
 	ASSERT_LE(2, st.invalid_requests);
 	ASSERT_EQ(0, st.needs_reset);
-	ASSERT_GE(resident_pages(self->mem, BALLOON_SIZE), BALLOON_PAGES - 16);
+	ASSERT_GE(mvm_resident_pages(self->mem, BALLOON_SIZE), BALLOON_PAGES - 16);
 	ASSERT_DONE(vcpu);
 }
 
