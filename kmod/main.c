@@ -15,10 +15,29 @@
 #include "minivmm.h"
 #include "monitor.h"
 #include "vm.h"
-#include "vmx/vmx_ops.h"
+#include "vmx/vmx_main.h"
+#include "x86/x86.h"
+#include "arch_call.h"
 
 /* Set once at load, before /dev/minivmm exists; read-only afterwards. */
 const struct minivmm_arch_ops *minivmm_arch __ro_after_init;
+
+#define MINIVMM_ARCH_CALL(name)						\
+	DEFINE_STATIC_CALL_NULL(minivmm_arch_##name,			\
+				*(((struct minivmm_arch_ops *)0)->name))
+#include "arch_calls.h"
+#undef MINIVMM_ARCH_CALL
+
+/**
+ * minivmm_arch_calls_update() - point the hot-path static calls at a backend
+ * @ops: the backend chosen at load.
+ */
+void minivmm_arch_calls_update(const struct minivmm_arch_ops *ops)
+{
+#define MINIVMM_ARCH_CALL(name)	static_call_update(minivmm_arch_##name, ops->name)
+#include "arch_calls.h"
+#undef MINIVMM_ARCH_CALL
+}
 
 /*
  * The backend for this CPU. Only VT-x exists; an AMD-V backend will be
@@ -39,12 +58,16 @@ static int __init minivmm_init(void)
 	r = ops->probe();
 	if (r)
 		return r;
+	r = minivmm_x86_init();
+	if (r)
+		return r;
 	if (ops->init) {
 		r = ops->init();
 		if (r)
 			return r;
 	}
 	minivmm_arch = ops;
+	minivmm_arch_calls_update(ops);
 	minivmm_vcpu_init();
 	minivmm_monitor_init();
 

@@ -8,9 +8,9 @@
  */
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
-#include "arch_ops.h"
 #include "memslot.h"
 #include "common/memslot_check.h"
+#include "x86/x86.h"
 
 /* Guest-physical addresses minivmm accepts: below 2^46 (64 TiB). */
 #define MINIVMM_MAX_GPA		(1ULL << 46)
@@ -87,16 +87,17 @@ int minivmm_set_memory_region(struct minivmm_vm *vm,
 	slot = &vm->slots[r->slot];
 	spin_lock(&vm->mmu_lock);
 	if (slot->size)
-		flush = minivmm_arch->zap_range(vm, slot->gpa, slot->size);
+		flush = minivmm_x86_tdp_zap(vm, slot->gpa, slot->size);
 	slot->gpa = r->guest_phys_addr;
 	slot->size = r->memory_size;
 	slot->uaddr = r->userspace_addr;
 	slot->flags = r->flags;
 	/* Faults that looked at the old slot retry. */
 	vm->mmu_seq++;
-	spin_unlock(&vm->mmu_lock);
+	/* Flushed before unlocking, as the MMU notifier does. */
 	if (flush)
 		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+	spin_unlock(&vm->mmu_lock);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;

@@ -9,8 +9,8 @@
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
-#include "arch_ops.h"
 #include "vm.h"
+#include "x86/x86.h"
 
 static struct minivmm_vm *mn_to_vm(struct mmu_notifier *mn)
 {
@@ -47,7 +47,7 @@ static int for_hva_range(struct minivmm_vm *vm, unsigned long start,
 
 static int zap_fn(struct minivmm_vm *vm, u64 gpa, u64 size, bool unused)
 {
-	return minivmm_arch->zap_range(vm, gpa, size);
+	return minivmm_x86_tdp_zap(vm, gpa, size);
 }
 
 static bool zap_hva_range(struct minivmm_vm *vm, unsigned long start,
@@ -58,7 +58,7 @@ static bool zap_hva_range(struct minivmm_vm *vm, unsigned long start,
 
 static int age_fn(struct minivmm_vm *vm, u64 gpa, u64 size, bool clear)
 {
-	return minivmm_arch->age_range(vm, gpa, size, clear);
+	return minivmm_x86_tdp_age(vm, gpa, size, clear);
 }
 
 static int age_hva_range(struct minivmm_vm *vm, unsigned long start,
@@ -100,11 +100,16 @@ static int mn_invalidate_range_start(struct mmu_notifier *mn,
 	spin_lock(&vm->mmu_lock);
 	vm->mmu_invalidating++;
 	flush = zap_hva_range(vm, range->start, range->end);
-	spin_unlock(&vm->mmu_lock);
-	if (flush) {
-		atomic64_inc(&vm->stats.inval[inval_cause(range->event)]);
+	/*
+	 * Flush before unlocking: a second invalidation of the same range
+	 * finds nothing to zap, and must not return (letting the page be
+	 * freed) while a vCPU may still hold the translation.
+	 */
+	if (flush)
 		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
-	}
+	spin_unlock(&vm->mmu_lock);
+	if (flush)
+		atomic64_inc(&vm->stats.inval[inval_cause(range->event)]);
 	return 0;
 }
 
@@ -127,9 +132,9 @@ static void mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 	spin_lock(&vm->mmu_lock);
 	flush = zap_hva_range(vm, 0, ULONG_MAX);
 	vm->mmu_seq++;
-	spin_unlock(&vm->mmu_lock);
 	if (flush)
 		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+	spin_unlock(&vm->mmu_lock);
 }
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vCPU file descriptors: creation, the vCPU ioctls, the shared run page,
- * and the RUN loop. RUN swaps the guest's FPU state in, registers a
+ * and the RUN loop. RUN swaps the guest's FPU state in (x86 layer), registers a
  * preempt notifier so the backend can give the CPU back to the host when
  * the thread is scheduled out (and reload on whichever CPU it comes back
  * to), and enters the guest until an exit needs userspace or a signal
@@ -14,10 +14,10 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <asm/fpu/api.h>
 #include "arch_ops.h"
 #include "vm.h"
-#include "cpuid.h"
+#include "x86/x86.h"
+#include "arch_call.h"
 
 static struct preempt_ops minivmm_preempt_ops;
 
@@ -28,12 +28,12 @@ static struct minivmm_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
 
 static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
 {
-	minivmm_arch->vcpu_load(pn_to_vcpu(pn), cpu);
+	minivmm_call(vcpu_load)(pn_to_vcpu(pn), cpu);
 }
 
 static void vcpu_sched_out(struct preempt_notifier *pn, struct task_struct *next)
 {
-	minivmm_arch->vcpu_put(pn_to_vcpu(pn));
+	minivmm_call(vcpu_put)(pn_to_vcpu(pn));
 }
 
 static void vcpu_load(struct minivmm_vcpu *vcpu)
@@ -41,14 +41,14 @@ static void vcpu_load(struct minivmm_vcpu *vcpu)
 	int cpu = get_cpu();
 
 	preempt_notifier_register(&vcpu->pn);
-	minivmm_arch->vcpu_load(vcpu, cpu);
+	minivmm_call(vcpu_load)(vcpu, cpu);
 	put_cpu();
 }
 
 static void vcpu_put(struct minivmm_vcpu *vcpu)
 {
 	preempt_disable();
-	minivmm_arch->vcpu_put(vcpu);
+	minivmm_call(vcpu_put)(vcpu);
 	preempt_notifier_unregister(&vcpu->pn);
 	preempt_enable();
 }
@@ -100,23 +100,23 @@ long minivmm_vcpu_run(struct minivmm_vcpu *vcpu)
 	struct minivmm_run *run = vcpu->run;
 	long r;
 
-	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	minivmm_x86_run_begin(vcpu);
 	vcpu_load(vcpu);
 	/* Userspace's answer lands even when it asks for an immediate exit. */
-	minivmm_arch->complete_user_exit(vcpu);
+	minivmm_x86_complete_user_exit(vcpu);
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = MINIVMM_EXIT_INTR;
 		r = -EINTR;
 	} else {
 		run->exit_reason = MINIVMM_EXIT_UNKNOWN;
 		do {
-			r = minivmm_arch->vcpu_enter(vcpu);
-			if (r > 0)
+			r = minivmm_x86_vcpu_enter(vcpu);
+			if (r == MINIVMM_RUN_RESUME)
 				cond_resched();
-		} while (r > 0);
+		} while (r == MINIVMM_RUN_RESUME);
 	}
 	vcpu_put(vcpu);
-	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	minivmm_x86_run_end(vcpu);
 	return r;
 }
 
@@ -153,148 +153,12 @@ static int vcpu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long vcpu_get_fpu(struct minivmm_vcpu *vcpu, void __user *argp)
-{
-	struct fpu_guest *gfpu = &vcpu->guest_fpu;
-	struct minivmm_fpu fpu;
-	void *buf;
-
-	buf = kzalloc(gfpu->uabi_size, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	fpu_copy_guest_fpstate_to_uabi(gfpu, buf, gfpu->uabi_size,
-				       gfpu->fpstate->user_xfeatures, 0);
-	memcpy(fpu.fxsave, buf, sizeof(fpu.fxsave));
-	kfree(buf);
-	return copy_to_user(argp, &fpu, sizeof(fpu)) ? -EFAULT : 0;
-}
-
-static long vcpu_set_fpu(struct minivmm_vcpu *vcpu, void __user *argp)
-{
-	struct fpu_guest *gfpu = &vcpu->guest_fpu;
-	struct minivmm_fpu fpu;
-	u64 *xstate_bv;
-	u32 pkru = 0;
-	void *buf;
-	long r;
-
-	if (copy_from_user(&fpu, argp, sizeof(fpu)))
-		return -EFAULT;
-	buf = kzalloc(gfpu->uabi_size, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	fpu_copy_guest_fpstate_to_uabi(gfpu, buf, gfpu->uabi_size,
-				       gfpu->fpstate->user_xfeatures, 0);
-	memcpy(buf, fpu.fxsave, sizeof(fpu.fxsave));
-	/* XSAVE header right after the legacy area: x87 and SSE are given. */
-	xstate_bv = buf + sizeof(fpu.fxsave);
-	*xstate_bv |= XFEATURE_MASK_FPSSE;
-	r = fpu_copy_uabi_to_guest_fpstate(gfpu, buf, gfpu->fpstate->user_xfeatures, &pkru);
-	kfree(buf);
-	return r;
-}
-
-static long vcpu_set_cpuid(struct minivmm_vcpu *vcpu, void __user *argp)
-{
-	struct minivmm_cpuid hdr;
-	struct minivmm_cpuid_entry *e;
-	long r;
-
-	if (copy_from_user(&hdr, argp, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.padding || hdr.nent > MINIVMM_MAX_CPUID_ENTRIES)
-		return -EINVAL;
-	e = memdup_user(argp + sizeof(hdr), array_size(hdr.nent, sizeof(*e)));
-	if (IS_ERR(e))
-		return PTR_ERR(e);
-	r = minivmm_cpuid_set(vcpu, e, hdr.nent);
-	if (r)
-		kfree(e);
-	return r;
-}
-
-static long vcpu_msrs(struct minivmm_vcpu *vcpu, void __user *argp, bool set)
-{
-	struct minivmm_msrs hdr;
-	struct minivmm_msr_entry *e;
-	long r;
-	u32 i;
-
-	if (copy_from_user(&hdr, argp, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.padding || hdr.nmsrs > MINIVMM_MAX_MSR_ENTRIES)
-		return -EINVAL;
-	e = memdup_user(argp + sizeof(hdr), array_size(hdr.nmsrs, sizeof(*e)));
-	if (IS_ERR(e))
-		return PTR_ERR(e);
-	for (i = 0; i < hdr.nmsrs; i++) {
-		if (e[i].reserved) {
-			kfree(e);
-			return -EINVAL;
-		}
-	}
-	preempt_disable();
-	minivmm_arch->vcpu_load(vcpu, smp_processor_id());
-	for (i = 0; i < hdr.nmsrs; i++) {
-		r = set ? minivmm_arch->set_msr(vcpu, e[i].index, e[i].data) :
-			  minivmm_arch->get_msr(vcpu, e[i].index, &e[i].data);
-		if (r)
-			break;
-	}
-	minivmm_arch->vcpu_put(vcpu);
-	preempt_enable();
-	r = i;
-	if (!set && copy_to_user(argp + sizeof(hdr), e, array_size(i, sizeof(*e))))
-		r = -EFAULT;
-	kfree(e);
-	return r;
-}
-
-/* Register ioctls need the VMCS (or VMCB) current on this CPU. */
-#define WITH_VCPU_LOADED(vcpu, expr) ({				\
-	long __r;						\
-	preempt_disable();					\
-	minivmm_arch->vcpu_load(vcpu, smp_processor_id());	\
-	__r = (expr);						\
-	minivmm_arch->vcpu_put(vcpu);				\
-	preempt_enable();					\
-	__r;							\
-})
-
-static long vcpu_state_ioctl(struct minivmm_vcpu *vcpu, unsigned int cmd,
-			     void __user *argp)
-{
-	union {
-		struct minivmm_regs regs;
-		struct minivmm_sregs sregs;
-	} u;
-	long r;
-
-	switch (cmd) {
-	case MINIVMM_GET_REGS:
-		r = WITH_VCPU_LOADED(vcpu, minivmm_arch->get_regs(vcpu, &u.regs));
-		return r ?: (copy_to_user(argp, &u.regs, sizeof(u.regs)) ? -EFAULT : 0);
-	case MINIVMM_SET_REGS:
-		if (copy_from_user(&u.regs, argp, sizeof(u.regs)))
-			return -EFAULT;
-		return WITH_VCPU_LOADED(vcpu, minivmm_arch->set_regs(vcpu, &u.regs));
-	case MINIVMM_GET_SREGS:
-		r = WITH_VCPU_LOADED(vcpu, minivmm_arch->get_sregs(vcpu, &u.sregs));
-		return r ?: (copy_to_user(argp, &u.sregs, sizeof(u.sregs)) ? -EFAULT : 0);
-	case MINIVMM_SET_SREGS:
-		if (copy_from_user(&u.sregs, argp, sizeof(u.sregs)))
-			return -EFAULT;
-		return WITH_VCPU_LOADED(vcpu, minivmm_arch->set_sregs(vcpu, &u.sregs));
-	default:
-		return -ENOTTY;
-	}
-}
-
 /**
  * minivmm_vcpu_ioctl() - ioctls on a vCPU fd
  * @file: the vCPU fd.
- * @cmd: MINIVMM_RUN, MINIVMM_GET/SET_REGS, _SREGS, _FPU, _MSRS,
- *	MINIVMM_SET_CPUID or MINIVMM_INTERRUPT.
+ * @cmd: MINIVMM_RUN, or an x86 vCPU ioctl (kmod/x86/x86_vcpu.c):
+ *	MINIVMM_GET/SET_REGS, _SREGS, _FPU, _MSRS, MINIVMM_SET_CPUID or
+ *	MINIVMM_INTERRUPT.
  * @arg: the ioctl's argument.
  *
  * Only the process that created the VM may use its vCPUs (-EIO).
@@ -305,7 +169,6 @@ static long minivmm_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned lon
 {
 	struct minivmm_vcpu *vcpu = file->private_data;
 	void __user *argp = (void __user *)arg;
-	struct minivmm_interrupt irq;
 	long r;
 
 	if (vcpu->vm->mm != current->mm)
@@ -316,64 +179,12 @@ static long minivmm_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	case MINIVMM_RUN:
 		r = arg ? -EINVAL : minivmm_vcpu_run(vcpu);
 		break;
-	case MINIVMM_GET_FPU:
-		r = vcpu_get_fpu(vcpu, argp);
-		break;
-	case MINIVMM_SET_FPU:
-		r = vcpu_set_fpu(vcpu, argp);
-		break;
-	case MINIVMM_SET_CPUID:
-		r = vcpu_set_cpuid(vcpu, argp);
-		break;
-	case MINIVMM_GET_MSRS:
-	case MINIVMM_SET_MSRS:
-		r = vcpu_msrs(vcpu, argp, cmd == MINIVMM_SET_MSRS);
-		break;
-	case MINIVMM_INTERRUPT:
-		r = -EFAULT;
-		if (copy_from_user(&irq, argp, sizeof(irq)))
-			break;
-		r = -EINVAL;
-		if (irq.flags || irq.vector < 32 || irq.vector > 255)
-			break;
-		r = -EBUSY;
-		if (vcpu->irq_pending)
-			break;
-		vcpu->irq_vector = irq.vector;
-		vcpu->irq_pending = true;
-		r = 0;
-		break;
 	default:
-		r = vcpu_state_ioctl(vcpu, cmd, argp);
+		r = minivmm_x86_vcpu_ioctl(vcpu, cmd, argp);
 		break;
 	}
 	mutex_unlock(&vcpu->mutex);
 	return r;
-}
-
-/**
- * minivmm_vcpu_raise_irq() - queue an external interrupt from an in-kernel
- *	device (the MINIVMM_INTERRUPT path, without the vCPU mutex)
- * @vcpu: the vCPU.
- * @vector: 32 .. 255.
- *
- * Limits: one interrupt is queued at a time, shared with MINIVMM_INTERRUPT;
- * when one is pending already this one is dropped (devices keep their
- * interrupt status, so the guest still finds the cause). The vCPU is not
- * kicked out of guest mode: injection happens at its next VM entry. Called
- * from another thread it may race with MINIVMM_INTERRUPT (one of the two
- * vectors wins).
- *
- * Return: true when queued.
- */
-bool minivmm_vcpu_raise_irq(struct minivmm_vcpu *vcpu, u8 vector)
-{
-	if (vector < 32 || READ_ONCE(vcpu->irq_pending))
-		return false;
-	WRITE_ONCE(vcpu->irq_vector, vector);
-	smp_wmb();	/* the vector before the flag that publishes it */
-	WRITE_ONCE(vcpu->irq_pending, true);
-	return true;
 }
 
 static const struct file_operations minivmm_vcpu_fops = {
@@ -392,9 +203,8 @@ static const struct file_operations minivmm_vcpu_fops = {
 void minivmm_vcpu_destroy(struct minivmm_vcpu *vcpu)
 {
 	minivmm_arch->vcpu_free(vcpu);
-	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	minivmm_x86_vcpu_free(vcpu);
 	free_page((unsigned long)vcpu->run);
-	kfree(vcpu->cpuid);
 	kfree(vcpu);
 }
 
@@ -418,7 +228,8 @@ int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	if (vm->vcpus[id])
 		goto unlock;
 	r = -ENOMEM;
-	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	/* The backend's vCPU structure embeds the generic one. */
+	vcpu = kzalloc(minivmm_arch->vcpu_size, GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
 		goto unlock;
 	vcpu->vm = vm;
@@ -429,26 +240,22 @@ int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run)
 		goto free_vcpu;
-	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
-		goto free_run;
-	r = minivmm_cpuid_default(vcpu);
+	r = minivmm_x86_vcpu_init(vcpu);
 	if (r)
-		goto free_fpu;
+		goto free_run;
 	r = minivmm_arch->vcpu_create(vcpu);
 	if (r)
-		goto free_cpuid;
+		goto free_x86;
 	refcount_inc(&vm->users);
-	/* The vCPU, its run page, VMCS page, backend state, FPU and CPUID. */
-	atomic64_add(sizeof(*vcpu) + 2 * PAGE_SIZE + minivmm_arch->vcpu_bytes +
-		     vcpu->guest_fpu.uabi_size +
-		     MINIVMM_MAX_CPUID_ENTRIES * sizeof(*vcpu->cpuid),
+	/* The vCPU with its backend state, run page, VMCS page, FPU and CPUID. */
+	atomic64_add(minivmm_arch->vcpu_size + 2 * PAGE_SIZE + minivmm_x86_vcpu_bytes(vcpu),
 		     &vm->stats.kernel_bytes);
 	fd = anon_inode_getfd("minivmm-vcpu", &minivmm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		refcount_dec(&vm->users);
 		r = fd;
 		minivmm_arch->vcpu_free(vcpu);
-		goto free_cpuid;
+		goto free_x86;
 	}
 	/* Published last: minivmm_request_all() may look at it from now on. */
 	smp_store_release(&vm->vcpus[id], vcpu);
@@ -456,10 +263,8 @@ int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	mutex_unlock(&vm->lock);
 	return fd;
 
-free_cpuid:
-	kfree(vcpu->cpuid);
-free_fpu:
-	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+free_x86:
+	minivmm_x86_vcpu_free(vcpu);
 free_run:
 	free_page((unsigned long)vcpu->run);
 free_vcpu:

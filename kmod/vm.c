@@ -19,6 +19,7 @@
 #include "vm_balloon.h"
 #include "paging_stats.h"
 #include "vm_registry.h"
+#include "x86/x86.h"
 
 atomic_long_t minivmm_table_pages = ATOMIC_LONG_INIT(0);
 atomic_t minivmm_nr_vms = ATOMIC_INIT(0);
@@ -34,6 +35,7 @@ static void vm_destroy(struct minivmm_vm *vm)
 		if (vm->vcpus[i])
 			minivmm_vcpu_destroy(vm->vcpus[i]);
 	minivmm_arch->vm_destroy(vm);
+	minivmm_x86_vm_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 	atomic_dec(&minivmm_nr_vms);
@@ -160,7 +162,8 @@ int minivmm_vm_create(void)
 	if (r)
 		goto put_module;
 	r = -ENOMEM;
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	/* The backend's VM structure embeds the generic one. */
+	vm = kzalloc(minivmm_arch->vm_size, GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		goto put_hw;
 	refcount_set(&vm->users, 1);
@@ -169,10 +172,13 @@ int minivmm_vm_create(void)
 	spin_lock_init(&vm->mmu_lock);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
-	r = minivmm_arch->vm_init(vm);
+	r = minivmm_x86_vm_init(vm);
 	if (r)
 		goto free_vm;
-	atomic64_set(&vm->stats.kernel_bytes, sizeof(*vm) + minivmm_arch->vm_bytes);
+	r = minivmm_arch->vm_init(vm);
+	if (r)
+		goto x86_destroy;
+	atomic64_set(&vm->stats.kernel_bytes, minivmm_arch->vm_size);
 	r = minivmm_mmu_notifier_register(vm);
 	if (r)
 		goto arch_destroy;
@@ -188,6 +194,8 @@ int minivmm_vm_create(void)
 
 arch_destroy:
 	minivmm_arch->vm_destroy(vm);
+x86_destroy:
+	minivmm_x86_vm_destroy(vm);
 free_vm:
 	mmdrop(vm->mm);
 	kfree(vm);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * VMs and vCPUs as common code sees them. Backend state hangs off ->arch;
- * common code never looks inside it.
+ * VMs and vCPUs as common code sees them. The x86 state is embedded as
+ * ->arch (kmod/x86/x86_state.h); a backend's structures embed these and
+ * are reached with container_of(), never seen by generic code.
  */
 #ifndef MINIVMM_VM_H
 #define MINIVMM_VM_H
@@ -12,12 +13,12 @@
 #include <linux/refcount.h>
 #include <linux/mmu_notifier.h>
 #include <linux/preempt.h>
-#include <asm/fpu/api.h>
 #include <linux/minivmm.h>
 #include <linux/list.h>
 #include <linux/sched.h>
 #include "mmio.h"
 #include "common/balloon_policy.h"
+#include "x86/x86_state.h"
 
 struct minivmm_vcpu;
 
@@ -130,7 +131,7 @@ struct minivmm_memslot {
  * @mmio_lock: protects @mmio_devs and serialises their handlers.
  * @mmio_devs: in-kernel devices claiming guest-physical ranges.
  * @admin: registry, administrator and monitor state.
- * @arch: backend state.
+ * @arch: x86 state: the second-level page tables.
  */
 struct minivmm_vm {
 	refcount_t users;
@@ -148,7 +149,7 @@ struct minivmm_vm {
 	struct mutex mmio_lock;
 	struct minivmm_mmio_dev *mmio_devs[MINIVMM_MAX_MMIO_DEVS];
 	struct minivmm_vm_admin admin;
-	void *arch;
+	struct minivmm_vm_arch arch;
 };
 
 /* minivmm_vcpu.mode */
@@ -172,16 +173,8 @@ enum minivmm_vcpu_mode {
  * @cpu: host CPU it last ran on, -1 before the first run.
  * @mode: MINIVMM_IN_GUEST between the last request check and VM exit.
  * @requests: MINIVMM_REQ_* bits.
- * @guest_fpu: the guest's FPU/XSAVE state, swapped in during RUN.
  * @pn: preempt notifier, registered while RUN runs.
- * @pio_pending: an IN exit awaits its data from userspace.
- * @pio_size: its size in bytes.
- * @hypercall_pending: a hypercall exit awaits its return value.
- * @mmio_pending: an MMIO read exit awaits its data.
- * @irq_pending: @irq_vector waits to be injected.
- * @irq_vector: the external interrupt queued by MINIVMM_INTERRUPT.
- * @cpuid: the CPUID table the guest sees. @cpuid_nent: its entries.
- * @arch: backend state.
+ * @arch: x86 state (registers, CPUID, FPU, pending exits and interrupts).
  */
 struct minivmm_vcpu {
 	struct minivmm_vm *vm;
@@ -191,17 +184,8 @@ struct minivmm_vcpu {
 	int cpu;
 	int mode;
 	unsigned long requests;
-	struct fpu_guest guest_fpu;
 	struct preempt_notifier pn;
-	bool pio_pending;
-	u8 pio_size;
-	bool hypercall_pending;
-	bool mmio_pending;
-	bool irq_pending;
-	u8 irq_vector;
-	struct minivmm_cpuid_entry *cpuid;
-	u32 cpuid_nent;
-	void *arch;
+	struct minivmm_vcpu_arch arch;
 };
 
 /* Second-level table pages of all VMs, and VMs alive (module-wide). */

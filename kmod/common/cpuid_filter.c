@@ -38,6 +38,7 @@ bool minivmm_cpuid_filter(struct minivmm_cpuid_entry *e, __u32 vcpu_id)
 		if (e->index == 0) {
 			e->ebx &= ~MINIVMM_HIDE_7_EBX;
 			e->ecx &= ~MINIVMM_HIDE_7_ECX;
+			e->edx &= ~MINIVMM_HIDE_7_EDX;
 		}
 		break;
 	case 0xb:
@@ -53,6 +54,30 @@ bool minivmm_cpuid_filter(struct minivmm_cpuid_entry *e, __u32 vcpu_id)
 	case 0x80000001:
 		e->edx &= ~MINIVMM_HIDE_80000001_EDX;
 		break;
+	case 0x80000008:
+		e->ebx &= ~MINIVMM_HIDE_80000008_EBX;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+bool minivmm_cpuid_hide_xsave(struct minivmm_cpuid_entry *e)
+{
+	switch (e->function) {
+	case 0x1:
+		e->ecx &= ~MINIVMM_XSAVE_1_ECX;
+		break;
+	case 0x7:
+		if (e->index == 0) {
+			e->ebx &= ~MINIVMM_XSAVE_7_EBX;
+			e->ecx &= ~MINIVMM_XSAVE_7_ECX;
+			e->edx &= ~MINIVMM_XSAVE_7_EDX;
+		}
+		break;
+	case 0xd:
+		return false;
 	default:
 		break;
 	}

@@ -35,7 +35,9 @@
  * int minivmm_vmx_enter(unsigned long *regs, int launched)
  *
  * Returns 0 after a VM exit, 1 when VMLAUNCH/VMRESUME itself failed
- * (VMfailValid or VMfailInvalid: read VM_INSTRUCTION_ERROR).
+ * (VMfailValid or VMfailInvalid: read VM_INSTRUCTION_ERROR), 2 when the
+ * HOST_RSP write, VMLAUNCH or VMRESUME faulted (VMX turned off under us by
+ * a reboot or an emergency shutdown).
  * Called with interrupts disabled and this vCPU's VMCS current.
  */
 SYM_FUNC_START(minivmm_vmx_enter)
@@ -50,7 +52,8 @@ SYM_FUNC_START(minivmm_vmx_enter)
 	push	%rdi
 
 	mov	$VMCS_HOST_RSP, %eax
-	vmwrite	%rsp, %rax
+1:	vmwrite	%rsp, %rax
+	_ASM_EXTABLE(1b, .Lvmfault)
 
 	/* Flags from this test survive the movs below. */
 	test	%esi, %esi
@@ -73,16 +76,24 @@ SYM_FUNC_START(minivmm_vmx_enter)
 
 	jnz	.Lvmresume
 	UNWIND_HINT_SAVE
-	vmlaunch
+2:	vmlaunch
+	_ASM_EXTABLE(2b, .Lvmfault)
 	jmp	.Lvmfail
 .Lvmresume:
 	UNWIND_HINT_SAVE
-	vmresume
+3:	vmresume
+	_ASM_EXTABLE(3b, .Lvmfault)
 
 .Lvmfail:
 	/* The guest never ran: drop the array pointer, return 1. */
 	add	$8, %rsp
 	mov	$1, %eax
+	jmp	.Lout
+
+.Lvmfault:
+	/* VMX is off: the guest never ran; return 2. */
+	add	$8, %rsp
+	mov	$2, %eax
 	jmp	.Lout
 
 SYM_INNER_LABEL(minivmm_vmx_vmexit, SYM_L_GLOBAL)

@@ -2,8 +2,12 @@
 /*
  * VMX operation on the host CPUs. minivmm holds VMX (CR4.VMXE + VMXON) on
  * every online CPU only while at least one VM exists, so that Linux's own
- * kvm_intel, which does the same, can take turns with it. CPU hotplug and
- * reboot (kexec included) VMCLEAR every active VMCS and leave VMX.
+ * kvm_intel, which does the same, can take turns with it. CPU hotplug,
+ * reboot (kexec included), suspend (S3/S4: syscore ops) and the kernel's
+ * emergency path (panic, kdump: the emergency-virt callback) VMCLEAR every
+ * active VMCS and leave VMX; resume enters it again. Once rebooting, no
+ * vCPU enters a guest again (vmx_vcpu_run() checks), and a VMX instruction
+ * that faults because VMX is already off is caught (vmx_enter.S).
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
@@ -14,10 +18,12 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
+#include <linux/syscore_ops.h>
+#include <asm/reboot.h>
 #include <asm/tlbflush.h>
 #include <asm/special_insns.h>
 #include "vmx.h"
-#include "vmx_insn.h"
+#include "vmx_ops.h"
 
 static DEFINE_MUTEX(vmx_hw_lock);
 static unsigned int vmx_users;		/* VMs alive, under vmx_hw_lock */
@@ -30,14 +36,33 @@ static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
 static DEFINE_PER_CPU(struct vmx_vcpu *, current_vmx);
 
 /**
- * vmx_vmwrite_error() - report a VMWRITE that the CPU refused
+ * vmx_vmread_error() - report a VMREAD that failed or faulted
+ * @field: VMCS field encoding.
+ * @status: VMX_FAIL or VMX_FAULT.
+ */
+void vmx_vmread_error(unsigned long field, u8 status)
+{
+	if (status == VMX_FAULT)
+		pr_warn_ratelimited("vmread 0x%lx faulted on CPU %d\n", field,
+				    raw_smp_processor_id());
+	else
+		pr_warn_ratelimited("vmread 0x%lx failed on CPU %d\n", field,
+				    raw_smp_processor_id());
+}
+
+/**
+ * vmx_vmwrite_error() - report a VMWRITE that the CPU refused or that faulted
  * @field: VMCS field encoding.
  * @value: the value written.
+ * @status: VMX_FAIL or VMX_FAULT.
  */
-void vmx_vmwrite_error(unsigned long field, unsigned long value)
+void vmx_vmwrite_error(unsigned long field, unsigned long value, u8 status)
 {
-	pr_warn_ratelimited("minivmm: vmwrite 0x%lx <- 0x%lx failed, error %lu\n",
-			    field, value, vmcs_read(VM_INSTRUCTION_ERROR));
+	if (status == VMX_FAULT)
+		vmx_insn_fault("vmwrite");
+	else
+		pr_warn_ratelimited("vmwrite 0x%lx <- 0x%lx failed, error %u\n",
+				    field, value, vmcs_read32(VM_INSTRUCTION_ERROR));
 }
 
 /**
@@ -46,8 +71,18 @@ void vmx_vmwrite_error(unsigned long field, unsigned long value)
  */
 void vmx_insn_fault(const char *insn)
 {
-	pr_warn_ratelimited("minivmm: %s faulted on CPU %d\n", insn,
+	pr_warn_ratelimited("%s faulted on CPU %d\n", insn,
 			    raw_smp_processor_id());
+}
+
+/**
+ * vmx_on_this_cpu() - is this CPU in VMX operation (and not rebooting)?
+ *
+ * Return: true when a VM entry may be tried here (preemption off).
+ */
+bool vmx_on_this_cpu(void)
+{
+	return this_cpu_read(vmx_on) && !READ_ONCE(vmx_rebooting);
 }
 
 struct vmx_vcpu *vmx_current(void)
@@ -75,7 +110,7 @@ static void __vmx_vmclear(void *arg)
 	struct vmx_vcpu *vmx = arg;
 	int cpu = raw_smp_processor_id();
 
-	if (vmx->vcpu->cpu != cpu)
+	if (vmx->vcpu.cpu != cpu)
 		return;
 	vmx_vmclear(vmx->vmcs_pa);
 	if (this_cpu_read(current_vmx) == vmx)
@@ -84,7 +119,7 @@ static void __vmx_vmclear(void *arg)
 	vmx->launched = false;
 	/* Order the list removal before another CPU loads this VMCS. */
 	smp_wmb();
-	vmx->vcpu->cpu = -1;
+	vmx->vcpu.cpu = -1;
 }
 
 /**
@@ -93,7 +128,7 @@ static void __vmx_vmclear(void *arg)
  */
 void vmx_vmclear_on_cpu(struct vmx_vcpu *vmx)
 {
-	int cpu = vmx->vcpu->cpu;
+	int cpu = vmx->vcpu.cpu;
 
 	if (cpu < 0)
 		return;
@@ -132,6 +167,26 @@ static int vmx_cpu_enable(void)
 		vmx_invept(VMX_INVEPT_GLOBAL, 0);
 	this_cpu_write(vmx_on, true);
 	return 0;
+}
+
+static void invept_here(void *eptp)
+{
+	if (!this_cpu_read(vmx_on))
+		return;
+	if (vmx_cfg.ept_vpid_cap & VMX_EPT_EXTENT_CONTEXT_BIT)
+		vmx_invept(VMX_INVEPT_SINGLE, *(u64 *)eptp);
+	else
+		vmx_invept(VMX_INVEPT_GLOBAL, 0);
+}
+
+/**
+ * vmx_invept_all_cpus() - drop every CPU's cached translations of an EPT
+ * @eptp: the EPT pointer (a VM being destroyed: its root page and VPIDs
+ *	may be reused by the next VM).
+ */
+void vmx_invept_all_cpus(u64 eptp)
+{
+	on_each_cpu(invept_here, &eptp, 1);
 }
 
 /* Leave VMX operation on this CPU. Interrupts off. */
@@ -215,7 +270,7 @@ int vmx_hardware_get(void)
 			vmx_free_vmxon(cpu);
 		vmx_users = 0;
 		if (r == -EBUSY)
-			pr_warn_ratelimited("minivmm: VMX is held by another hypervisor (CR4.VMXE set)\n");
+			pr_warn_ratelimited("VMX is held by another hypervisor (CR4.VMXE set)\n");
 	}
 	cpus_read_unlock();
 out:
@@ -254,7 +309,7 @@ static int vmx_cpu_online(unsigned int cpu)
 			local_irq_enable();
 		}
 		if (r)
-			pr_err("minivmm: CPU %u cannot enter VMX (%d)\n", cpu, r);
+			pr_err("CPU %u cannot enter VMX (%d)\n", cpu, r);
 	}
 	mutex_unlock(&vmx_hw_lock);
 	return r;
@@ -270,11 +325,42 @@ static int vmx_cpu_offline(unsigned int cpu)
 
 static int vmx_reboot(struct notifier_block *nb, unsigned long code, void *p)
 {
-	/* No new VM from now on; VMCLEAR and leave VMX everywhere. */
-	vmx_rebooting = true;
+	/* No new VM nor entry from now on; VMCLEAR and leave VMX everywhere. */
+	WRITE_ONCE(vmx_rebooting, true);
 	on_each_cpu(disable_fn, NULL, 1);
 	return NOTIFY_OK;
 }
+
+/*
+ * Panic, kdump, emergency reboot: called on every CPU with interrupts off
+ * (from NMI context on the others). A CPU left in VMX operation blocks INIT
+ * and the kdump kernel's start.
+ */
+static void vmx_emergency_disable(void)
+{
+	WRITE_ONCE(vmx_rebooting, true);
+	vmx_cpu_disable();
+}
+
+/* Suspend: only the boot CPU is left (the others went offline), IRQs off. */
+static int vmx_suspend(void)
+{
+	if (vmx_users)
+		vmx_cpu_disable();
+	return 0;
+}
+
+/* Resume: the CPU came back out of VMX; enter it again if VMs exist. */
+static void vmx_resume(void)
+{
+	if (vmx_users && vmx_cpu_enable())
+		pr_err("CPU %d cannot enter VMX after resume\n", smp_processor_id());
+}
+
+static struct syscore_ops vmx_syscore_ops = {
+	.suspend	= vmx_suspend,
+	.resume		= vmx_resume,
+};
 
 static struct notifier_block vmx_reboot_nb = {
 	.notifier_call = vmx_reboot,
@@ -300,6 +386,8 @@ int vmx_hw_init(void)
 		return r;
 	vmx_cpuhp_state = r;
 	register_reboot_notifier(&vmx_reboot_nb);
+	register_syscore_ops(&vmx_syscore_ops);
+	cpu_emergency_register_virt_callback(vmx_emergency_disable);
 	return 0;
 }
 
@@ -308,6 +396,8 @@ int vmx_hw_init(void)
  */
 void vmx_hw_exit(void)
 {
+	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+	unregister_syscore_ops(&vmx_syscore_ops);
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	cpuhp_remove_state_nocalls(vmx_cpuhp_state);
 }

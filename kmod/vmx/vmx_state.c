@@ -1,60 +1,94 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Register state between the VMCS and userspace: GET/SET_REGS, GET/SET_SREGS
- * (segments in VMCS access-rights form, descriptor tables, control
- * registers, EFER). Callers hold the vCPU mutex and have it loaded.
+ * Guest state that lives in the VMCS, for the x86 layer: RSP, RIP, RFLAGS,
+ * CPL, segments (in VMCS access-rights form), descriptor tables, CR3, DR7
+ * and the MSRs the VMCS holds or VT-x switches (SYSENTER_*, FS/GS base,
+ * KERNEL_GS_BASE, PAT, TSC). Callers have the vCPU loaded; values are
+ * already validated by the x86 layer.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
+#include <asm/msr.h>
+#include <asm/msr-index.h>
 #include <asm/vmx.h>
 #include "vmx.h"
-#include "vmx_insn.h"
+#include "vmx_ops.h"
 
 /**
- * vmx_get_regs() - the guest's general-purpose registers, RIP and RFLAGS
+ * vmx_get_rsp() - the guest's RSP
  * @vcpu: the vCPU (loaded).
- * @r: filled in.
  *
- * Return: 0.
+ * Return: GUEST_RSP.
  */
-int vmx_get_regs(struct minivmm_vcpu *vcpu, struct minivmm_regs *r)
+unsigned long vmx_get_rsp(struct minivmm_vcpu *vcpu)
 {
-	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	unsigned long *g = vmx->regs;
-
-	r->rax = g[VREG_RAX]; r->rbx = g[VREG_RBX]; r->rcx = g[VREG_RCX];
-	r->rdx = g[VREG_RDX]; r->rsi = g[VREG_RSI]; r->rdi = g[VREG_RDI];
-	r->rbp = g[VREG_RBP]; r->r8 = g[VREG_R8]; r->r9 = g[VREG_R9];
-	r->r10 = g[VREG_R10]; r->r11 = g[VREG_R11]; r->r12 = g[VREG_R12];
-	r->r13 = g[VREG_R13]; r->r14 = g[VREG_R14]; r->r15 = g[VREG_R15];
-	r->rsp = vmcs_read(GUEST_RSP);
-	r->rip = vmcs_read(GUEST_RIP);
-	r->rflags = vmcs_read(GUEST_RFLAGS);
-	return 0;
+	return vmcs_readl(GUEST_RSP);
 }
 
 /**
- * vmx_set_regs() - load the guest's general-purpose registers
+ * vmx_set_rsp() - set the guest's RSP
  * @vcpu: the vCPU (loaded).
- * @r: the values; RFLAGS bit 1 is forced on, reserved bits must be 0.
- *
- * Return: 0, or -EINVAL for reserved RFLAGS bits.
+ * @val: the value.
  */
-int vmx_set_regs(struct minivmm_vcpu *vcpu, const struct minivmm_regs *r)
+void vmx_set_rsp(struct minivmm_vcpu *vcpu, unsigned long val)
 {
-	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	unsigned long *g = vmx->regs;
+	vmcs_writel(GUEST_RSP, val);
+}
 
-	if (r->rflags & ~0x3f7fd7ULL)
-		return -EINVAL;
-	g[VREG_RAX] = r->rax; g[VREG_RBX] = r->rbx; g[VREG_RCX] = r->rcx;
-	g[VREG_RDX] = r->rdx; g[VREG_RSI] = r->rsi; g[VREG_RDI] = r->rdi;
-	g[VREG_RBP] = r->rbp; g[VREG_R8] = r->r8; g[VREG_R9] = r->r9;
-	g[VREG_R10] = r->r10; g[VREG_R11] = r->r11; g[VREG_R12] = r->r12;
-	g[VREG_R13] = r->r13; g[VREG_R14] = r->r14; g[VREG_R15] = r->r15;
-	vmcs_write(GUEST_RSP, r->rsp);
-	vmcs_write(GUEST_RIP, r->rip);
-	vmcs_write(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
-	return 0;
+/**
+ * vmx_get_rip() - the guest's RIP
+ * @vcpu: the vCPU (loaded).
+ *
+ * Return: GUEST_RIP.
+ */
+unsigned long vmx_get_rip(struct minivmm_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_RIP);
+}
+
+/**
+ * vmx_set_rip() - set the guest's RIP
+ * @vcpu: the vCPU (loaded).
+ * @val: the value.
+ */
+void vmx_set_rip(struct minivmm_vcpu *vcpu, unsigned long val)
+{
+	vmcs_writel(GUEST_RIP, val);
+}
+
+/**
+ * vmx_get_rflags() - the guest's RFLAGS
+ * @vcpu: the vCPU (loaded).
+ *
+ * Return: GUEST_RFLAGS.
+ */
+unsigned long vmx_get_rflags(struct minivmm_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_RFLAGS);
+}
+
+/**
+ * vmx_set_rflags() - set the guest's RFLAGS
+ * @vcpu: the vCPU (loaded).
+ * @val: the value.
+ */
+void vmx_set_rflags(struct minivmm_vcpu *vcpu, unsigned long val)
+{
+	vmcs_writel(GUEST_RFLAGS, val);
+}
+
+/**
+ * vmx_get_cpl() - the guest's current privilege level (SS.DPL)
+ * @vcpu: the vCPU (loaded).
+ *
+ * Return: 0-3.
+ */
+int vmx_get_cpl(struct minivmm_vcpu *vcpu)
+{
+	if (!(vcpu->arch.cr0 & X86_CR0_PE))
+		return 0;
+	return (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
 }
 
 /* VMCS field encodings of one segment register. */
@@ -62,19 +96,31 @@ struct seg_fields {
 	u16 sel, base, limit, ar;
 };
 
-#define SEG(s) { GUEST_##s##_SELECTOR, GUEST_##s##_BASE, GUEST_##s##_LIMIT, GUEST_##s##_AR_BYTES }
-static const struct seg_fields seg_cs = SEG(CS), seg_ds = SEG(DS), seg_es = SEG(ES),
-	seg_fs = SEG(FS), seg_gs = SEG(GS), seg_ss = SEG(SS), seg_tr = SEG(TR),
-	seg_ldt = SEG(LDTR);
+#define SEG(s) { GUEST_##s##_SELECTOR, GUEST_##s##_BASE, GUEST_##s##_LIMIT, \
+		 GUEST_##s##_AR_BYTES }
+static const struct seg_fields seg_fields[MINIVMM_SREG_NR] = {
+	[MINIVMM_SREG_ES] = SEG(ES), [MINIVMM_SREG_CS] = SEG(CS),
+	[MINIVMM_SREG_SS] = SEG(SS), [MINIVMM_SREG_DS] = SEG(DS),
+	[MINIVMM_SREG_FS] = SEG(FS), [MINIVMM_SREG_GS] = SEG(GS),
+	[MINIVMM_SREG_TR] = SEG(TR), [MINIVMM_SREG_LDTR] = SEG(LDTR),
+};
 
-static void get_seg(const struct seg_fields *f, struct minivmm_segment *s)
+/**
+ * vmx_get_segment() - a guest segment register
+ * @vcpu: the vCPU (loaded).
+ * @s: filled in.
+ * @seg: which one.
+ */
+void vmx_get_segment(struct minivmm_vcpu *vcpu, struct minivmm_segment *s,
+		     enum minivmm_sreg seg)
 {
-	u32 ar = vmcs_read(f->ar);
+	const struct seg_fields *f = &seg_fields[seg];
+	u32 ar = vmcs_read32(f->ar);
 
 	memset(s, 0, sizeof(*s));
-	s->selector = vmcs_read(f->sel);
-	s->base = vmcs_read(f->base);
-	s->limit = vmcs_read(f->limit);
+	s->selector = vmcs_read16(f->sel);
+	s->base = vmcs_readl(f->base);
+	s->limit = vmcs_read32(f->limit);
 	s->type = ar & 15;
 	s->s = (ar >> 4) & 1;
 	s->dpl = (ar >> 5) & 3;
@@ -86,121 +132,190 @@ static void get_seg(const struct seg_fields *f, struct minivmm_segment *s)
 	s->unusable = (ar >> 16) & 1;
 }
 
-static int check_seg(const struct minivmm_segment *s)
+/**
+ * vmx_set_segment() - load a guest segment register
+ * @vcpu: the vCPU (loaded).
+ * @s: the values (field ranges checked).
+ * @seg: which one.
+ */
+void vmx_set_segment(struct minivmm_vcpu *vcpu, const struct minivmm_segment *s,
+		     enum minivmm_sreg seg)
 {
-	if (s->padding || s->type > 15 || s->dpl > 3 || s->present > 1 ||
-	    s->s > 1 || s->l > 1 || s->db > 1 || s->g > 1 || s->avl > 1 ||
-	    s->unusable > 1)
-		return -EINVAL;
-	return 0;
-}
-
-static void set_seg(const struct seg_fields *f, const struct minivmm_segment *s)
-{
+	const struct seg_fields *f = &seg_fields[seg];
 	u32 ar = s->type | (s->s << 4) | (s->dpl << 5) | (s->present << 7) |
 		 (s->avl << 12) | (s->l << 13) | (s->db << 14) | (s->g << 15) |
 		 (s->unusable << 16);
 
-	vmcs_write(f->sel, s->selector);
-	vmcs_write(f->base, s->base);
-	vmcs_write(f->limit, s->limit);
-	vmcs_write(f->ar, ar);
+	vmcs_write16(f->sel, s->selector);
+	vmcs_writel(f->base, s->base);
+	vmcs_write32(f->limit, s->limit);
+	vmcs_write32(f->ar, ar);
 }
 
 /**
- * vmx_get_sregs() - segments, descriptor tables and control registers
+ * vmx_get_dtables() - the guest's GDTR and IDTR
  * @vcpu: the vCPU (loaded).
- * @sr: filled in.
- *
- * Return: 0.
+ * @gdt: filled in.
+ * @idt: filled in.
  */
-int vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *sr)
+void vmx_get_dtables(struct minivmm_vcpu *vcpu, struct minivmm_dtable *gdt,
+		     struct minivmm_dtable *idt)
+{
+	gdt->base = vmcs_readl(GUEST_GDTR_BASE);
+	gdt->limit = vmcs_read32(GUEST_GDTR_LIMIT);
+	idt->base = vmcs_readl(GUEST_IDTR_BASE);
+	idt->limit = vmcs_read32(GUEST_IDTR_LIMIT);
+}
+
+/**
+ * vmx_set_dtables() - load the guest's GDTR and IDTR
+ * @vcpu: the vCPU (loaded).
+ * @gdt: the GDTR.
+ * @idt: the IDTR.
+ */
+void vmx_set_dtables(struct minivmm_vcpu *vcpu, const struct minivmm_dtable *gdt,
+		     const struct minivmm_dtable *idt)
+{
+	vmcs_writel(GUEST_GDTR_BASE, gdt->base);
+	vmcs_write32(GUEST_GDTR_LIMIT, gdt->limit);
+	vmcs_writel(GUEST_IDTR_BASE, idt->base);
+	vmcs_write32(GUEST_IDTR_LIMIT, idt->limit);
+}
+
+/**
+ * vmx_get_cr3() - the guest's CR3
+ * @vcpu: the vCPU (loaded).
+ *
+ * Return: GUEST_CR3.
+ */
+u64 vmx_get_cr3(struct minivmm_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_CR3);
+}
+
+/**
+ * vmx_set_cr3() - load the guest's CR3
+ * @vcpu: the vCPU (loaded).
+ * @cr3: the value.
+ */
+void vmx_set_cr3(struct minivmm_vcpu *vcpu, u64 cr3)
+{
+	vmcs_writel(GUEST_CR3, cr3);
+}
+
+/**
+ * vmx_get_dr7() - the guest's DR7
+ * @vcpu: the vCPU (loaded).
+ *
+ * Return: GUEST_DR7.
+ */
+u64 vmx_get_dr7(struct minivmm_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_DR7);
+}
+
+/**
+ * vmx_set_dr7() - load the guest's DR7
+ * @vcpu: the vCPU (loaded).
+ * @dr7: the value.
+ */
+void vmx_set_dr7(struct minivmm_vcpu *vcpu, u64 dr7)
+{
+	vmcs_writel(GUEST_DR7, dr7);
+}
+
+/**
+ * vmx_get_msr() - read a guest MSR held by the VMCS or switched by VT-x
+ * @vcpu: the vCPU (loaded).
+ * @index: MSR number.
+ * @data: the value.
+ *
+ * Return: 0, or -ENOENT for another MSR.
+ */
+int vmx_get_msr(struct minivmm_vcpu *vcpu, u32 index, u64 *data)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
-	memset(sr, 0, sizeof(*sr));
-	get_seg(&seg_cs, &sr->cs);
-	get_seg(&seg_ds, &sr->ds);
-	get_seg(&seg_es, &sr->es);
-	get_seg(&seg_fs, &sr->fs);
-	get_seg(&seg_gs, &sr->gs);
-	get_seg(&seg_ss, &sr->ss);
-	get_seg(&seg_tr, &sr->tr);
-	get_seg(&seg_ldt, &sr->ldt);
-	sr->gdt.base = vmcs_read(GUEST_GDTR_BASE);
-	sr->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
-	sr->idt.base = vmcs_read(GUEST_IDTR_BASE);
-	sr->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
-	sr->cr0 = vmx->cr0;
-	sr->cr2 = vmx->cr2;
-	sr->cr3 = vmcs_read(GUEST_CR3);
-	sr->cr4 = vmx->cr4;
-	sr->cr8 = vmx->cr8;
-	sr->efer = vmx->efer;
+	switch (index) {
+	case MSR_IA32_SYSENTER_CS:
+		*data = vmcs_read32(GUEST_SYSENTER_CS);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = vmcs_readl(GUEST_SYSENTER_ESP);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = vmcs_readl(GUEST_SYSENTER_EIP);
+		break;
+	case MSR_FS_BASE:
+		*data = vmcs_readl(GUEST_FS_BASE);
+		break;
+	case MSR_GS_BASE:
+		*data = vmcs_readl(GUEST_GS_BASE);
+		break;
+	case MSR_KERNEL_GS_BASE:
+		if (vmx->guest_state_loaded)
+			rdmsrl(MSR_KERNEL_GS_BASE, *data);
+		else
+			*data = vmx->kernel_gs_base;
+		break;
+	case MSR_IA32_CR_PAT:
+		*data = vmcs_read64(GUEST_IA32_PAT);
+		break;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + ((vmx_cfg.proc & CPU_BASED_USE_TSC_OFFSETTING) ?
+				   vmcs_read64(TSC_OFFSET) : 0);
+		break;
+	default:
+		return -ENOENT;
+	}
 	return 0;
 }
 
 /**
- * vmx_set_sregs() - load segments, descriptor tables, CRs and EFER
+ * vmx_set_msr() - write a guest MSR held by the VMCS or switched by VT-x
  * @vcpu: the vCPU (loaded).
- * @sr: the values. CR0, CR4 and EFER must be a state the guest itself
- *	could reach (PG needs PE; EFER.LMA equals LME && PG, with PAE), else
- *	-EINVAL. Other inconsistencies fail VM entry (FAIL_ENTRY exit).
+ * @index: MSR number.
+ * @data: the value (validated by the x86 layer).
  *
- * Return: 0 or -EINVAL.
+ * Return: 0; -ENOENT for another MSR; -EINVAL for the TSC without TSC
+ * offsetting.
  */
-int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *sr)
+int vmx_set_msr(struct minivmm_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	bool lma = sr->efer & EFER_LMA, ok;
-	unsigned int i;
-	u64 old_efer;
 
-	for (i = 0; i < ARRAY_SIZE(sr->reserved); i++)
-		if (sr->reserved[i])
+	switch (index) {
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, data);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		vmcs_writel(GUEST_SYSENTER_ESP, data);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		vmcs_writel(GUEST_SYSENTER_EIP, data);
+		break;
+	case MSR_FS_BASE:
+		vmcs_writel(GUEST_FS_BASE, data);
+		break;
+	case MSR_GS_BASE:
+		vmcs_writel(GUEST_GS_BASE, data);
+		break;
+	case MSR_KERNEL_GS_BASE:
+		if (vmx->guest_state_loaded)
+			wrmsrl(MSR_KERNEL_GS_BASE, data);
+		else
+			vmx->kernel_gs_base = data;
+		break;
+	case MSR_IA32_CR_PAT:
+		vmcs_write64(GUEST_IA32_PAT, data);
+		break;
+	case MSR_IA32_TSC:
+		if (!(vmx_cfg.proc & CPU_BASED_USE_TSC_OFFSETTING))
 			return -EINVAL;
-	if (check_seg(&sr->cs) || check_seg(&sr->ds) || check_seg(&sr->es) ||
-	    check_seg(&sr->fs) || check_seg(&sr->gs) || check_seg(&sr->ss) ||
-	    check_seg(&sr->tr) || check_seg(&sr->ldt) ||
-	    sr->gdt.padding[0] || sr->gdt.padding[1] || sr->gdt.padding[2] ||
-	    sr->idt.padding[0] || sr->idt.padding[1] || sr->idt.padding[2])
-		return -EINVAL;
-	if ((sr->cr0 >> 32) || ((sr->cr0 & X86_CR0_PG) && !(sr->cr0 & X86_CR0_PE)) ||
-	    ((sr->cr0 & X86_CR0_NW) && !(sr->cr0 & X86_CR0_CD)))
-		return -EINVAL;
-	if (sr->efer & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
-		return -EINVAL;
-	if (lma != ((sr->efer & EFER_LME) && (sr->cr0 & X86_CR0_PG)) ||
-	    (lma && !(sr->cr4 & X86_CR4_PAE)))
-		return -EINVAL;
-	if (sr->cr8 > 15)
-		return -EINVAL;
-	old_efer = vmx->efer;
-	vmx->efer = sr->efer;
-	ok = vmx_cr4_valid(vmx, sr->cr4);
-	vmx->efer = old_efer;
-	if (!ok)
-		return -EINVAL;
-
-	set_seg(&seg_cs, &sr->cs);
-	set_seg(&seg_ds, &sr->ds);
-	set_seg(&seg_es, &sr->es);
-	set_seg(&seg_fs, &sr->fs);
-	set_seg(&seg_gs, &sr->gs);
-	set_seg(&seg_ss, &sr->ss);
-	set_seg(&seg_tr, &sr->tr);
-	set_seg(&seg_ldt, &sr->ldt);
-	vmcs_write(GUEST_GDTR_BASE, sr->gdt.base);
-	vmcs_write(GUEST_GDTR_LIMIT, sr->gdt.limit);
-	vmcs_write(GUEST_IDTR_BASE, sr->idt.base);
-	vmcs_write(GUEST_IDTR_LIMIT, sr->idt.limit);
-	/* EFER first and CR0 preset: vmx_set_cr0() sees no LMA transition. */
-	vmx_set_efer(vmx, sr->efer);
-	vmx->cr0 = sr->cr0;
-	vmx_set_cr0(vmx, sr->cr0);
-	vmx_set_cr4(vmx, sr->cr4);
-	vmcs_write(GUEST_CR3, sr->cr3);
-	vmx->cr2 = sr->cr2;
-	vmx->cr8 = sr->cr8;
+		vmcs_write64(TSC_OFFSET, data - rdtsc());
+		break;
+	default:
+		return -ENOENT;
+	}
 	return 0;
 }

@@ -7,6 +7,8 @@
  * KERNEL_GS_BASE in the MSR; put restores every piece of host state that a
  * VM exit does not (segments, LDT, TSS limit, GDT limit, KERNEL_GS_BASE).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/idr.h>
@@ -17,30 +19,27 @@
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include "vmx.h"
-#include "vmx_insn.h"
+#include "vmx_ops.h"
 
 static DEFINE_IDA(vpid_ida);
 
 /**
  * vmx_vcpu_create() - give a new vCPU its VMCS, VPID and reset state
- * @vcpu: the common vCPU; VMX is on (the VM holds it).
+ * @vcpu: the generic vCPU, inside a zeroed struct vmx_vcpu; VMX is on
+ *	(the VM holds it).
  *
  * Return: 0, -ENOMEM, or -EIO when the VMCS could not be loaded.
  */
 int vmx_vcpu_create(struct minivmm_vcpu *vcpu)
 {
-	struct vmx_vcpu *vmx;
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct page *page;
 	int r, cpu;
 
-	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL_ACCOUNT);
-	if (!vmx)
-		return -ENOMEM;
-	vmx->vcpu = vcpu;
 	INIT_LIST_HEAD(&vmx->loaded_link);
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
-		goto nomem;
+		return -ENOMEM;
 	vmx->vmcs = page_address(page);
 	vmx->vmcs_pa = page_to_phys(page);
 	*(u32 *)vmx->vmcs = vmx_cfg.revision_id;
@@ -48,7 +47,6 @@ int vmx_vcpu_create(struct minivmm_vcpu *vcpu)
 		r = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
 		vmx->vpid = r > 0 ? r : 0;	/* none left: run without */
 	}
-	vcpu->arch = vmx;
 
 	cpu = get_cpu();
 	r = vmx_vmclear(vmx->vmcs_pa);
@@ -56,9 +54,11 @@ int vmx_vcpu_create(struct minivmm_vcpu *vcpu)
 		r = vmx_vmptrld(vmx->vmcs_pa);
 	if (r) {
 		put_cpu();
-		vcpu->arch = NULL;
-		r = -EIO;
-		goto free;
+		if (vmx->vpid)
+			ida_free(&vpid_ida, vmx->vpid);
+		free_page((unsigned long)vmx->vmcs);
+		vmx->vmcs = NULL;
+		return -EIO;
 	}
 	vmx_set_current(vmx);
 	vmx_track_loaded(vmx, cpu);
@@ -67,35 +67,23 @@ int vmx_vcpu_create(struct minivmm_vcpu *vcpu)
 	vmx_vmcs_init(vmx);
 	put_cpu();
 	return 0;
-
-nomem:
-	r = -ENOMEM;
-free:
-	if (vmx->vpid)
-		ida_free(&vpid_ida, vmx->vpid);
-	if (vmx->vmcs)
-		free_page((unsigned long)vmx->vmcs);
-	kfree(vmx);
-	return r;
 }
 
 /**
- * vmx_vcpu_free() - VMCLEAR and free a vCPU's backend state
+ * vmx_vcpu_free() - VMCLEAR a vCPU and free its VMCS and VPID
  * @vcpu: the vCPU; no thread runs it any more.
  */
 void vmx_vcpu_free(struct minivmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
-	if (!vmx)
+	if (!vmx->vmcs)
 		return;
 	vmx_vmclear_on_cpu(vmx);
-	vmx_ept_cache_free(vmx);
 	if (vmx->vpid)
 		ida_free(&vpid_ida, vmx->vpid);
 	free_page((unsigned long)vmx->vmcs);
-	kfree(vmx);
-	vcpu->arch = NULL;
+	vmx->vmcs = NULL;
 }
 
 static u16 read_ldt(void)
@@ -123,10 +111,10 @@ static void switch_to_guest_state(struct vmx_vcpu *vmx)
 	savesegment(es, vmx->host_es_sel);
 	vmx->host_ldt_sel = read_ldt();
 	/* Exits load these selectors; one with RPL/TI bits is restored by hand. */
-	vmcs_write(HOST_FS_SELECTOR, (vmx->host_fs_sel & 7) ? 0 : vmx->host_fs_sel);
-	vmcs_write(HOST_GS_SELECTOR, (vmx->host_gs_sel & 7) ? 0 : vmx->host_gs_sel);
+	vmcs_write16(HOST_FS_SELECTOR, (vmx->host_fs_sel & 7) ? 0 : vmx->host_fs_sel);
+	vmcs_write16(HOST_GS_SELECTOR, (vmx->host_gs_sel & 7) ? 0 : vmx->host_gs_sel);
 	rdmsrl(MSR_FS_BASE, fs_base);
-	vmcs_write(HOST_FS_BASE, fs_base);
+	vmcs_writel(HOST_FS_BASE, fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->host_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
 	vmx->host_debugctl = get_debugctlmsr();
@@ -175,7 +163,7 @@ void vmx_vcpu_load(struct minivmm_vcpu *vcpu, int cpu)
 	}
 	if (vmx_current() != vmx) {
 		if (vmx_vmptrld(vmx->vmcs_pa))
-			pr_warn_ratelimited("minivmm: VMPTRLD failed on CPU %d\n", cpu);
+			pr_warn_ratelimited("VMPTRLD failed on CPU %d\n", cpu);
 		vmx_set_current(vmx);
 	}
 	if (moved) {

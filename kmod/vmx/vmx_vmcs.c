@@ -4,15 +4,26 @@
  * the architectural reset state a new vCPU starts in (Intel SDM Vol. 3,
  * 10.1.1: real mode, CS.base 0xffff0000, RIP 0xfff0).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <asm/desc.h>
+#include <asm/trapnr.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 #include <asm/vmx.h>
 #include "vmx.h"
-#include "vmx_insn.h"
+#include "vmx_ops.h"
+#include "x86/x86.h"
+
+/*
+ * Intercepted exceptions: #AC and #DB (a guest whose delivery of them
+ * faults again would loop in microcode, CVE-2015-5307 / CVE-2015-8104;
+ * intercepted, each round is one exit), #MC (the host's handler owns it).
+ */
+#define VMX_EXCEPTION_BITMAP	(BIT(X86_TRAP_AC) | BIT(X86_TRAP_DB) | BIT(X86_TRAP_MC))
 
 /* Guest-owned CR0 bits (no exit on write). Everything else is intercepted. */
 #define GUEST_OWNED_CR0		X86_CR0_TS
@@ -23,26 +34,29 @@
 #define AR_LDT_RESET		0x82
 #define AR_TSS_RESET		0x8b
 
+/* DR7 after reset: bit 10 reads as 1 (SDM Vol. 3, 17.2.4). */
+#define DR7_RESET		0x400UL
+
 static void set_host_constant_state(void)
 {
 	struct desc_ptr idt;
 	u32 lo, hi;
 
-	vmcs_write(HOST_CR0, read_cr0() & ~X86_CR0_TS);
-	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
-	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
-	vmcs_write(HOST_DS_SELECTOR, 0);
-	vmcs_write(HOST_ES_SELECTOR, 0);
-	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_writel(HOST_CR0, read_cr0() & ~X86_CR0_TS);
+	vmcs_write16(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write16(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write16(HOST_DS_SELECTOR, 0);
+	vmcs_write16(HOST_ES_SELECTOR, 0);
+	vmcs_write16(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 	store_idt(&idt);
-	vmcs_write(HOST_IDTR_BASE, idt.address);
-	vmcs_write(HOST_RIP, (unsigned long)minivmm_vmx_vmexit);
+	vmcs_writel(HOST_IDTR_BASE, idt.address);
+	vmcs_writel(HOST_RIP, (unsigned long)minivmm_vmx_vmexit);
 	rdmsr(MSR_IA32_SYSENTER_CS, lo, hi);
-	vmcs_write(HOST_IA32_SYSENTER_CS, lo);
+	vmcs_write32(HOST_IA32_SYSENTER_CS, lo);
 	rdmsr(MSR_IA32_SYSENTER_EIP, lo, hi);
-	vmcs_write(HOST_IA32_SYSENTER_EIP, ((u64)hi << 32) | lo);
-	vmcs_write(HOST_IA32_EFER, vmx_cfg.host_efer);
-	vmcs_write(HOST_IA32_PAT, vmx_cfg.host_pat);
+	vmcs_writel(HOST_IA32_SYSENTER_EIP, ((u64)hi << 32) | lo);
+	vmcs_write64(HOST_IA32_EFER, vmx_cfg.host_efer);
+	vmcs_write64(HOST_IA32_PAT, vmx_cfg.host_pat);
 }
 
 /**
@@ -55,22 +69,22 @@ void vmx_vmcs_set_host_percpu(void)
 	int cpu = smp_processor_id();
 	u64 val;
 
-	vmcs_write(HOST_TR_BASE, (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
-	vmcs_write(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
+	vmcs_writel(HOST_TR_BASE, (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	vmcs_writel(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
 	rdmsrl(MSR_IA32_SYSENTER_ESP, val);
-	vmcs_write(HOST_IA32_SYSENTER_ESP, val);
+	vmcs_writel(HOST_IA32_SYSENTER_ESP, val);
 	rdmsrl(MSR_GS_BASE, val);
-	vmcs_write(HOST_GS_BASE, val);
+	vmcs_writel(HOST_GS_BASE, val);
 }
 
 static void set_segment_reset(unsigned long sel, unsigned long base,
 			      unsigned long limit, unsigned long ar,
 			      u16 selector, u64 base_val, u32 ar_val)
 {
-	vmcs_write(sel, selector);
-	vmcs_write(base, base_val);
-	vmcs_write(limit, 0xffff);
-	vmcs_write(ar, ar_val);
+	vmcs_write16(sel, selector);
+	vmcs_writel(base, base_val);
+	vmcs_write32(limit, 0xffff);
+	vmcs_write32(ar, ar_val);
 }
 
 static void set_guest_reset_state(struct vmx_vcpu *vmx)
@@ -91,35 +105,27 @@ static void set_guest_reset_state(struct vmx_vcpu *vmx)
 			  GUEST_LDTR_AR_BYTES, 0, 0, AR_LDT_RESET);
 	set_segment_reset(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT,
 			  GUEST_TR_AR_BYTES, 0, 0, AR_TSS_RESET);
-	vmcs_write(GUEST_GDTR_BASE, 0);
-	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write(GUEST_IDTR_BASE, 0);
-	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_writel(GUEST_GDTR_BASE, 0);
+	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_writel(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
 
-	vmcs_write(GUEST_RIP, 0xfff0);
-	vmcs_write(GUEST_RSP, 0);
-	vmcs_write(GUEST_RFLAGS, X86_EFLAGS_FIXED);
-	vmcs_write(GUEST_CR3, 0);
-	vmcs_write(GUEST_DR7, VMX_DR7_FIXED_1);
-	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
-	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);
-	vmcs_write(GUEST_SYSENTER_CS, 0);
-	vmcs_write(GUEST_SYSENTER_ESP, 0);
-	vmcs_write(GUEST_SYSENTER_EIP, 0);
-	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
-	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
-
-	vmx->efer = 0;
-	vmcs_write(GUEST_IA32_EFER, 0);
-	vmx->cr4 = 0;
-	vmx_set_cr4(vmx, 0);
-	vmx->cr0 = 0;
-	vmx_set_cr0(vmx, X86_CR0_ET | X86_CR0_CD | X86_CR0_NW);
-	vmx->xcr0 = XFEATURE_MASK_FP;
-	/* RDX holds the processor signature after reset. */
-	vmx->regs[VREG_RDX] = cpuid_eax(1);
+	vmcs_writel(GUEST_RIP, 0xfff0);
+	vmcs_writel(GUEST_RSP, 0);
+	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+	vmcs_writel(GUEST_CR3, 0);
+	vmcs_writel(GUEST_DR7, DR7_RESET);
+	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write64(GUEST_IA32_PAT, 0x0007040600070406ULL);
+	vmcs_write32(GUEST_SYSENTER_CS, 0);
+	vmcs_writel(GUEST_SYSENTER_ESP, 0);
+	vmcs_writel(GUEST_SYSENTER_EIP, 0);
+	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
+	vmcs_write64(GUEST_IA32_EFER, 0);
+	minivmm_x86_vcpu_reset(&vmx->vcpu);
 }
 
 /**
@@ -128,83 +134,82 @@ static void set_guest_reset_state(struct vmx_vcpu *vmx)
  */
 void vmx_vmcs_init(struct vmx_vcpu *vmx)
 {
-	struct vmx_vm *vvm = to_vmx_vm(vmx->vcpu->vm);
+	struct vmx_vm *vvm = to_vmx_vm(vmx->vcpu.vm);
 
-	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.proc);
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL,
-		   vmx->vpid ? vmx_cfg.proc2 : vmx_cfg.proc2 & ~SECONDARY_EXEC_ENABLE_VPID);
-	vmcs_write(VM_EXIT_CONTROLS, vmx_cfg.exit);
-	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
-	vmcs_write(EXCEPTION_BITMAP, 0);
-	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
-	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
-	vmcs_write(CR3_TARGET_COUNT, 0);
-	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.proc);
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
+		     vmx->vpid ? vmx_cfg.proc2 : vmx_cfg.proc2 & ~SECONDARY_EXEC_ENABLE_VPID);
+	vmcs_write32(VM_EXIT_CONTROLS, vmx_cfg.exit);
+	vmcs_write32(VM_ENTRY_CONTROLS, vmx_cfg.entry);
+	vmcs_write32(EXCEPTION_BITMAP, VMX_EXCEPTION_BITMAP);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write32(CR3_TARGET_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	if (vmx_cfg.proc & CPU_BASED_USE_TSC_OFFSETTING)
-		vmcs_write(TSC_OFFSET, 0);
-	vmcs_write(EPT_POINTER, vvm->eptp);
+		vmcs_write64(TSC_OFFSET, 0);
+	vmcs_write64(EPT_POINTER, vvm->eptp);
 	if (vmx->vpid)
-		vmcs_write(VIRTUAL_PROCESSOR_ID, vmx->vpid);
-	vmcs_write(CR0_GUEST_HOST_MASK, ~(unsigned long)GUEST_OWNED_CR0);
-	vmcs_write(CR4_GUEST_HOST_MASK, ~0UL);
+		vmcs_write16(VIRTUAL_PROCESSOR_ID, vmx->vpid);
+	vmcs_writel(CR0_GUEST_HOST_MASK, ~(unsigned long)GUEST_OWNED_CR0);
+	vmcs_writel(CR4_GUEST_HOST_MASK, ~0UL);
 
 	set_host_constant_state();
 	set_guest_reset_state(vmx);
 }
 
 /**
- * vmx_set_cr0() - give the guest a CR0 value (already validated)
- * @vmx: the vCPU; its VMCS is current.
+ * vmx_set_cr0() - make a (valid) CR0 value the guest's
+ * @vcpu: the vCPU (loaded); vcpu->arch.cr0 already holds @cr0.
  * @cr0: the value the guest sees.
  *
  * The hardware value adds the bits VMX requires (NE; PE and PG too without
- * unrestricted guest). Turning paging on with EFER.LME set enters IA-32e
- * mode (EFER.LMA and the "IA-32e mode guest" entry control), off leaves it.
+ * unrestricted guest).
  */
-void vmx_set_cr0(struct vmx_vcpu *vmx, u64 cr0)
+void vmx_set_cr0(struct minivmm_vcpu *vcpu, u64 cr0)
 {
 	u64 fixed0 = vmx_cfg.cr0_fixed0;
-	u64 hw;
 
 	if (vmx_cfg.proc2 & SECONDARY_EXEC_UNRESTRICTED_GUEST)
 		fixed0 &= ~(u64)(X86_CR0_PE | X86_CR0_PG);
-	hw = (cr0 | fixed0) & vmx_cfg.cr0_fixed1;
-
-	if ((cr0 & X86_CR0_PG) && !(vmx->cr0 & X86_CR0_PG) && (vmx->efer & EFER_LME))
-		vmx_set_efer(vmx, vmx->efer | EFER_LMA);
-	else if (!(cr0 & X86_CR0_PG) && (vmx->efer & EFER_LMA))
-		vmx_set_efer(vmx, vmx->efer & ~EFER_LMA);
-
-	vmx->cr0 = cr0;
-	vmcs_write(CR0_READ_SHADOW, cr0);
-	vmcs_write(GUEST_CR0, hw);
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+	vmcs_writel(GUEST_CR0, (cr0 | fixed0) & vmx_cfg.cr0_fixed1);
 }
 
 /**
- * vmx_set_cr4() - give the guest a CR4 value (already validated)
- * @vmx: the vCPU; its VMCS is current.
+ * vmx_set_cr4() - make a (valid) CR4 value the guest's
+ * @vcpu: the vCPU (loaded).
  * @cr4: the value the guest sees; the hardware value adds VMXE.
  */
-void vmx_set_cr4(struct vmx_vcpu *vmx, u64 cr4)
+void vmx_set_cr4(struct minivmm_vcpu *vcpu, u64 cr4)
 {
-	vmx->cr4 = cr4;
-	vmcs_write(CR4_READ_SHADOW, cr4);
-	vmcs_write(GUEST_CR4, (cr4 | vmx_cfg.cr4_fixed0) & vmx_cfg.cr4_fixed1);
+	vmcs_writel(CR4_READ_SHADOW, cr4);
+	vmcs_writel(GUEST_CR4, (cr4 | vmx_cfg.cr4_fixed0) & vmx_cfg.cr4_fixed1);
 }
 
 /**
- * vmx_set_efer() - give the guest an EFER value (already validated)
- * @vmx: the vCPU; its VMCS is current.
+ * vmx_cr4_supported() - may a VMX guest run with these CR4 bits?
+ * @cr4: the guest's value.
+ *
+ * Return: true when IA32_VMX_CR4_FIXED1 allows every bit.
+ */
+bool vmx_cr4_supported(u64 cr4)
+{
+	return !(cr4 & ~(vmx_cfg.cr4_fixed1 | X86_CR4_VMXE));
+}
+
+/**
+ * vmx_set_efer() - make a (valid) EFER value the guest's
+ * @vcpu: the vCPU (loaded).
  * @efer: the value; LMA selects the "IA-32e mode guest" entry control.
  */
-void vmx_set_efer(struct vmx_vcpu *vmx, u64 efer)
+void vmx_set_efer(struct minivmm_vcpu *vcpu, u64 efer)
 {
-	vmx->efer = efer;
-	vmcs_write(GUEST_IA32_EFER, efer);
+	vmcs_write64(GUEST_IA32_EFER, efer);
 	if (efer & EFER_LMA)
 		vmcs_set_bits(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
 	else
