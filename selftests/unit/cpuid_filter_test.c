@@ -126,3 +126,40 @@ UNIT_TEST(cpuid_index_leaves)
 	CHECK(!minivmm_cpuid_leaf_has_index(1));
 	CHECK(!minivmm_cpuid_leaf_has_index(0x80000001));
 }
+
+UNIT_TEST(cpuid_features_without_msrs_are_hidden)
+{
+	struct minivmm_cpuid_entry l1 = leaf(1, 0, 0, 0, 0, 0xffffffff);
+	struct minivmm_cpuid_entry l7 = leaf(7, 0, 0, 0, 0, 0xffffffff);
+	struct minivmm_cpuid_entry x8 = leaf(0x80000008, 0, 0x3030, 0xffffffff, 0, 0);
+
+	CHECK(minivmm_cpuid_filter(&l1, 0));
+	CHECK_EQ(l1.edx & (1u << 7), 0);	/* MCE */
+	CHECK_EQ(l1.edx & (1u << 14), 0);	/* MCA */
+	CHECK(l1.edx & (1u << 0));		/* FPU kept */
+	CHECK(minivmm_cpuid_filter(&l7, 0));
+	CHECK_EQ(l7.edx >> 26, 0);		/* IBRS .. SSBD */
+	CHECK(l7.edx & (1u << 10));		/* MD_CLEAR kept */
+	CHECK(minivmm_cpuid_filter(&x8, 0));
+	CHECK_EQ(x8.ebx & ((1u << 12) | (1u << 14) | (1u << 15) | (1u << 24)), 0);
+	CHECK_EQ(x8.eax, 0x3030);
+}
+
+UNIT_TEST(cpuid_hide_xsave_for_hosts_without_it)
+{
+	struct minivmm_cpuid_entry l1 = leaf(1, 0, 0, 0, 0xffffffff, 0);
+	struct minivmm_cpuid_entry l7 = leaf(7, 0, 0, 0xffffffff, 0xffffffff, 0xffffffff);
+	struct minivmm_cpuid_entry d = leaf(0xd, 0, 7, 0, 0, 0);
+	struct minivmm_cpuid_entry l0 = leaf(0, 0, 0x16, 1, 2, 3);
+
+	CHECK(minivmm_cpuid_hide_xsave(&l1));
+	CHECK_EQ(l1.ecx & ((1u << 26) | (1u << 27) | (1u << 28)), 0);
+	CHECK(l1.ecx & (1u << 0));		/* SSE3 kept */
+	CHECK(minivmm_cpuid_hide_xsave(&l7));
+	CHECK_EQ(l7.ebx & (1u << 5), 0);	/* AVX2 */
+	CHECK_EQ(l7.ebx & (1u << 16), 0);	/* AVX512F */
+	CHECK(l7.ebx & (1u << 0));		/* FSGSBASE kept */
+	CHECK(!minivmm_cpuid_hide_xsave(&d));	/* leaf 0xd withheld */
+	CHECK(minivmm_cpuid_hide_xsave(&l0));
+	CHECK_EQ(l0.eax, 0x16);
+}
