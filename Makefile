@@ -96,11 +96,16 @@ $(HARNESS_H) $(CHECKPATCH) &:
 # userspace-ctl/lib: pure helpers (no device), also unit-tested.
 CTL_LIB_SRCS := $(wildcard userspace-ctl/lib/*.c)
 CTL_LIB_HDRS := $(wildcard userspace-ctl/lib/*.h)
+# The kernel-free code of the module the CLI shares (one source of truth for
+# policy validation, host-state and mode names, statistics tag numbers).
+CTL_COMMON_SRCS := kmod/common/balloon_policy.c
+CTL_COMMON_HDRS := $(wildcard kmod/common/*.h)
 CTL_SRCS := $(wildcard userspace-ctl/*.c) $(CTL_LIB_SRCS)
 ctl: $(B)/minivmm-ctl
-$(B)/minivmm-ctl: $(CTL_SRCS) $(wildcard userspace-ctl/*.h) $(CTL_LIB_HDRS) uapi/linux/minivmm.h
+$(B)/minivmm-ctl: $(CTL_SRCS) $(CTL_COMMON_SRCS) $(wildcard userspace-ctl/*.h) $(CTL_LIB_HDRS) \
+		$(CTL_COMMON_HDRS) uapi/linux/minivmm.h
 	@mkdir -p $(B)
-	$(CC) $(USER_CFLAGS) -Iuserspace-ctl/lib $(STATIC) -o $@ $(CTL_SRCS)
+	$(CC) $(USER_CFLAGS) -Ikmod -Iuserspace-ctl/lib $(STATIC) -o $@ $(CTL_SRCS) $(CTL_COMMON_SRCS)
 
 SELFTEST_SRCS := $(wildcard selftests/minivmm/*_test.c)
 SELFTEST_LIB  := $(wildcard selftests/lib/*.c) userspace-ctl/lib/json_parse.c

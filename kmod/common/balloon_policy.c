@@ -71,33 +71,142 @@ void minivmm_policy_defaults(struct minivmm_policy_params *p)
 	p->unresponsive_steps = MINIVMM_POLICY_UNRESPONSIVE;
 }
 
+/*
+ * The uapi spells the host states, and the policy header the rules, that
+ * this file and minivmm-ctl share: the two must not drift apart.
+ */
+_Static_assert(MINIVMM_MONITOR_HIGH == MINIVMM_HOST_HIGH, "host state high differs");
+_Static_assert(MINIVMM_MONITOR_SOFT == MINIVMM_HOST_SOFT, "host state soft differs");
+_Static_assert(MINIVMM_MONITOR_HARD == MINIVMM_HOST_HARD, "host state hard differs");
+_Static_assert(MINIVMM_MONITOR_LOW == MINIVMM_HOST_LOW, "host state low differs");
+_Static_assert(MINIVMM_BALLOON_MANUAL != MINIVMM_BALLOON_AUTO,
+	       "balloon modes must differ");
+_Static_assert(MINIVMM_POLICY_HIGH_BP <= MINIVMM_POLICY_MAX_HIGH_BP,
+	       "default high watermark above its bound");
+_Static_assert(MINIVMM_POLICY_INTERVAL_MS >= MINIVMM_POLICY_MIN_INTERVAL_MS,
+	       "default interval below its bound");
+_Static_assert(MINIVMM_POLICY_INTERVAL_MS <= MINIVMM_POLICY_MAX_INTERVAL_MS,
+	       "default interval above its bound");
+
+static const char *const rule_text[MINIVMM_POLICY_RULE_NR] = {
+	[MINIVMM_POLICY_RULE_LOW] = "low watermark must be above 0",
+	[MINIVMM_POLICY_RULE_HARD] = "hard watermark must be above low",
+	[MINIVMM_POLICY_RULE_SOFT] = "soft watermark must be above hard",
+	[MINIVMM_POLICY_RULE_HIGH] = "high watermark must be above soft",
+	[MINIVMM_POLICY_RULE_HIGH_MAX] = "high watermark must be at most 50% of host RAM",
+	[MINIVMM_POLICY_RULE_STEP] = "step must be 1..10000 basis points",
+	[MINIVMM_POLICY_RULE_MIN_CHANGE] = "minimum change must be below the step",
+	[MINIVMM_POLICY_RULE_STEP_MULT] =
+		"step multipliers must be 1 <= hard <= low <= 100",
+	[MINIVMM_POLICY_RULE_UNRESPONSIVE] =
+		"unresponsive steps must be at least 1",
+	[MINIVMM_POLICY_RULE_INTERVAL] = "interval must be 100..60000 ms",
+	[MINIVMM_POLICY_RULE_ENABLED] = "enabled must be 0 or 1",
+	[MINIVMM_POLICY_RULE_RESERVED] = "pad and reserved must be zero",
+};
+
+enum minivmm_policy_rule
+minivmm_policy_params_rule(const struct minivmm_policy_params *p)
+{
+	if (!p->low_bp)
+		return MINIVMM_POLICY_RULE_LOW;
+	if (p->hard_bp <= p->low_bp)
+		return MINIVMM_POLICY_RULE_HARD;
+	if (p->soft_bp <= p->hard_bp)
+		return MINIVMM_POLICY_RULE_SOFT;
+	if (p->high_bp <= p->soft_bp)
+		return MINIVMM_POLICY_RULE_HIGH;
+	if (p->high_bp > MINIVMM_POLICY_MAX_HIGH_BP)
+		return MINIVMM_POLICY_RULE_HIGH_MAX;
+	if (!p->step_bp || p->step_bp > MINIVMM_POLICY_BP)
+		return MINIVMM_POLICY_RULE_STEP;
+	if (p->min_change_bp >= p->step_bp)
+		return MINIVMM_POLICY_RULE_MIN_CHANGE;
+	if (!p->hard_step_mult || p->low_step_mult < p->hard_step_mult ||
+	    p->low_step_mult > MINIVMM_POLICY_MAX_STEP_MULT)
+		return MINIVMM_POLICY_RULE_STEP_MULT;
+	if (!p->unresponsive_steps)
+		return MINIVMM_POLICY_RULE_UNRESPONSIVE;
+	return MINIVMM_POLICY_RULE_OK;
+}
+
+const char *minivmm_policy_rule_text(enum minivmm_policy_rule rule)
+{
+	if ((unsigned int)rule >= MINIVMM_POLICY_RULE_NR)
+		return NULL;
+	return rule_text[rule];
+}
+
 int minivmm_policy_params_check(const struct minivmm_policy_params *p,
 				const char **why)
 {
-	const char *bad = NULL;
+	enum minivmm_policy_rule rule = minivmm_policy_params_rule(p);
 
-	if (!p->low_bp)
-		bad = "low watermark must be above 0";
-	else if (p->hard_bp <= p->low_bp)
-		bad = "hard watermark must be above low";
-	else if (p->soft_bp <= p->hard_bp)
-		bad = "soft watermark must be above hard";
-	else if (p->high_bp <= p->soft_bp)
-		bad = "high watermark must be above soft";
-	else if (p->high_bp > MINIVMM_POLICY_MAX_HIGH_BP)
-		bad = "high watermark above 50% of host RAM";
-	else if (!p->step_bp || p->step_bp > MINIVMM_POLICY_BP)
-		bad = "step must be 1..10000 basis points";
-	else if (p->min_change_bp >= p->step_bp)
-		bad = "minimum change must be below the step";
-	else if (!p->hard_step_mult || p->low_step_mult < p->hard_step_mult ||
-		 p->low_step_mult > MINIVMM_POLICY_MAX_STEP_MULT)
-		bad = "step multipliers must be 1 <= hard <= low <= 100";
-	else if (!p->unresponsive_steps)
-		bad = "unresponsive steps must be at least 1";
 	if (why)
-		*why = bad;
-	return bad ? -EINVAL : 0;
+		*why = minivmm_policy_rule_text(rule);
+	return rule == MINIVMM_POLICY_RULE_OK ? 0 : -EINVAL;
+}
+
+/* The rules of struct minivmm_policy beyond the tunables. */
+static enum minivmm_policy_rule uapi_only_rule(const struct minivmm_policy *u)
+{
+	unsigned int i;
+
+	if (u->interval_ms < MINIVMM_POLICY_MIN_INTERVAL_MS ||
+	    u->interval_ms > MINIVMM_POLICY_MAX_INTERVAL_MS)
+		return MINIVMM_POLICY_RULE_INTERVAL;
+	if (u->enabled > 1)
+		return MINIVMM_POLICY_RULE_ENABLED;
+	if (u->pad)
+		return MINIVMM_POLICY_RULE_RESERVED;
+	for (i = 0; i < MINIVMM_ARRAY_SIZE(u->reserved); i++)
+		if (u->reserved[i])
+			return MINIVMM_POLICY_RULE_RESERVED;
+	return MINIVMM_POLICY_RULE_OK;
+}
+
+int minivmm_policy_from_uapi(const struct minivmm_policy *u,
+			     struct minivmm_policy_params *p,
+			     enum minivmm_policy_rule *rule)
+{
+	struct minivmm_policy_params np = {
+		.high_bp = u->high_bp,
+		.soft_bp = u->soft_bp,
+		.hard_bp = u->hard_bp,
+		.low_bp = u->low_bp,
+		.step_bp = u->step_bp,
+		.min_change_bp = u->min_change_bp,
+		.hard_step_mult = u->hard_step_mult,
+		.low_step_mult = u->low_step_mult,
+		.unresponsive_steps = u->unresponsive_steps,
+	};
+	enum minivmm_policy_rule r = minivmm_policy_params_rule(&np);
+
+	if (r == MINIVMM_POLICY_RULE_OK)
+		r = uapi_only_rule(u);
+	if (p)
+		*p = np;
+	if (rule)
+		*rule = r;
+	return r == MINIVMM_POLICY_RULE_OK ? 0 : -EINVAL;
+}
+
+void minivmm_policy_to_uapi(const struct minivmm_policy_params *p,
+			    __u32 interval_ms, bool enabled,
+			    struct minivmm_policy *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->high_bp = p->high_bp;
+	u->soft_bp = p->soft_bp;
+	u->hard_bp = p->hard_bp;
+	u->low_bp = p->low_bp;
+	u->step_bp = p->step_bp;
+	u->min_change_bp = p->min_change_bp;
+	u->hard_step_mult = p->hard_step_mult;
+	u->low_step_mult = p->low_step_mult;
+	u->unresponsive_steps = p->unresponsive_steps;
+	u->interval_ms = interval_ms;
+	u->enabled = enabled;
 }
 
 const char *minivmm_host_state_name(enum minivmm_host_state s)
@@ -111,6 +220,17 @@ const char *minivmm_host_state_name(enum minivmm_host_state s)
 		return "hard";
 	case MINIVMM_HOST_LOW:
 		return "low";
+	}
+	return "?";
+}
+
+const char *minivmm_balloon_mode_name(__u32 mode)
+{
+	switch (mode) {
+	case MINIVMM_BALLOON_MANUAL:
+		return "manual";
+	case MINIVMM_BALLOON_AUTO:
+		return "auto";
 	}
 	return "?";
 }

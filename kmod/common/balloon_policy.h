@@ -25,6 +25,7 @@
 #define MINIVMM_BALLOON_POLICY_H
 
 #include "pure.h"
+#include <linux/minivmm.h>
 
 /* One basis point is 1/10000 of the whole. */
 #define MINIVMM_POLICY_BP		10000u
@@ -43,6 +44,47 @@
 /* Bounds enforced by minivmm_policy_params_check(). */
 #define MINIVMM_POLICY_MAX_HIGH_BP	5000u	/* 50 % */
 #define MINIVMM_POLICY_MAX_STEP_MULT	100u
+
+/* struct minivmm_policy.interval_ms: default and bounds (milliseconds). */
+#define MINIVMM_POLICY_INTERVAL_MS	1000u
+#define MINIVMM_POLICY_MIN_INTERVAL_MS	100u
+#define MINIVMM_POLICY_MAX_INTERVAL_MS	60000u
+
+/**
+ * enum minivmm_policy_rule - the validity rules of the policy, in the
+ *	order they are checked
+ * @MINIVMM_POLICY_RULE_OK: no rule is broken.
+ * @MINIVMM_POLICY_RULE_LOW: low watermark above 0.
+ * @MINIVMM_POLICY_RULE_HARD: hard watermark above low.
+ * @MINIVMM_POLICY_RULE_SOFT: soft watermark above hard.
+ * @MINIVMM_POLICY_RULE_HIGH: high watermark above soft.
+ * @MINIVMM_POLICY_RULE_HIGH_MAX: high watermark at most 5000 (50 %).
+ * @MINIVMM_POLICY_RULE_STEP: step 1 .. 10000.
+ * @MINIVMM_POLICY_RULE_MIN_CHANGE: minimum change below the step.
+ * @MINIVMM_POLICY_RULE_STEP_MULT: 1 <= hard_step_mult <= low_step_mult
+ *	<= 100.
+ * @MINIVMM_POLICY_RULE_UNRESPONSIVE: unresponsive steps at least 1.
+ * @MINIVMM_POLICY_RULE_INTERVAL: (uapi only) interval 100 .. 60000 ms.
+ * @MINIVMM_POLICY_RULE_ENABLED: (uapi only) enabled 0 or 1.
+ * @MINIVMM_POLICY_RULE_RESERVED: (uapi only) pad and reserved zero.
+ * @MINIVMM_POLICY_RULE_NR: number of values, not a rule.
+ */
+enum minivmm_policy_rule {
+	MINIVMM_POLICY_RULE_OK = 0,
+	MINIVMM_POLICY_RULE_LOW,
+	MINIVMM_POLICY_RULE_HARD,
+	MINIVMM_POLICY_RULE_SOFT,
+	MINIVMM_POLICY_RULE_HIGH,
+	MINIVMM_POLICY_RULE_HIGH_MAX,
+	MINIVMM_POLICY_RULE_STEP,
+	MINIVMM_POLICY_RULE_MIN_CHANGE,
+	MINIVMM_POLICY_RULE_STEP_MULT,
+	MINIVMM_POLICY_RULE_UNRESPONSIVE,
+	MINIVMM_POLICY_RULE_INTERVAL,
+	MINIVMM_POLICY_RULE_ENABLED,
+	MINIVMM_POLICY_RULE_RESERVED,
+	MINIVMM_POLICY_RULE_NR,
+};
 
 /**
  * enum minivmm_host_state - host memory state, by growing pressure
@@ -82,7 +124,8 @@ enum minivmm_host_state {
  *
  * Valid when 0 < low < hard < soft < high <= 5000, 0 < step <= 10000,
  * min_change < step, 1 <= hard_step_mult <= low_step_mult <= 100 and
- * unresponsive_steps >= 1. Step caps beyond 100 % count as 100 %.
+ * unresponsive_steps >= 1 (&enum minivmm_policy_rule, checked by
+ * minivmm_policy_params_rule()). Step caps beyond 100 % count as 100 %.
  */
 struct minivmm_policy_params {
 	__u32 high_bp;
@@ -199,12 +242,70 @@ int minivmm_policy_params_check(const struct minivmm_policy_params *p,
 				const char **why);
 
 /**
+ * minivmm_policy_params_rule() - the first rule the tunables break
+ * @p: the tunables.
+ *
+ * Return: %MINIVMM_POLICY_RULE_OK, or the first broken rule (never one of
+ * the uapi-only rules).
+ */
+enum minivmm_policy_rule
+minivmm_policy_params_rule(const struct minivmm_policy_params *p);
+
+/**
+ * minivmm_policy_rule_text() - a rule as a sentence
+ * @rule: the rule.
+ *
+ * Return: a static string stating what @rule requires ("hard watermark
+ * must be above low"), or NULL for %MINIVMM_POLICY_RULE_OK and values
+ * that are no rule.
+ */
+const char *minivmm_policy_rule_text(enum minivmm_policy_rule rule);
+
+/**
+ * minivmm_policy_from_uapi() - check a MINIVMM_ADMIN_SET_POLICY argument
+ * @u: the policy as userspace gives it.
+ * @p: if not NULL, receives the tunables of @u (whether valid or not).
+ * @rule: if not NULL, receives the first broken rule: those of
+ *	minivmm_policy_params_rule() first, then interval, enabled, and
+ *	pad/reserved; %MINIVMM_POLICY_RULE_OK when @u is valid.
+ *
+ * The one place that decides what SET_POLICY accepts; minivmm-ctl calls
+ * it too, before it sends a policy. (Note: kmod/monitor.c still converts
+ * and checks by hand, with the same rules; it is to call this helper and
+ * minivmm_policy_to_uapi() instead, and drop its MONITOR_*_INTERVAL_MS.)
+ *
+ * Return: 0, or -EINVAL when @u breaks a rule of &struct minivmm_policy.
+ */
+int minivmm_policy_from_uapi(const struct minivmm_policy *u,
+			     struct minivmm_policy_params *p,
+			     enum minivmm_policy_rule *rule);
+
+/**
+ * minivmm_policy_to_uapi() - the policy as MINIVMM_ADMIN_GET_POLICY says
+ * @p: the tunables.
+ * @interval_ms: the sampling period.
+ * @enabled: whether the monitor sets auto VMs' targets.
+ * @u: filled in (pad and reserved zeroed).
+ */
+void minivmm_policy_to_uapi(const struct minivmm_policy_params *p,
+			    __u32 interval_ms, bool enabled,
+			    struct minivmm_policy *u);
+
+/**
  * minivmm_host_state_name() - a host state as a word
  * @s: the state.
  *
  * Return: "high", "soft", "hard", "low", or "?" for anything else.
  */
 const char *minivmm_host_state_name(enum minivmm_host_state s);
+
+/**
+ * minivmm_balloon_mode_name() - a balloon mode as a word
+ * @mode: MINIVMM_BALLOON_MANUAL or MINIVMM_BALLOON_AUTO.
+ *
+ * Return: "manual", "auto", or "?" for anything else.
+ */
+const char *minivmm_balloon_mode_name(__u32 mode);
 
 /**
  * minivmm_policy_bp_of() - a share of a page count

@@ -11,6 +11,7 @@
 #include "pure.h"
 #include "virtq.h"
 #include <linux/virtio_balloon.h>
+#include <linux/minivmm.h>
 
 /*
  * Statistics tags Linux 6.12 adds after VIRTIO_BALLOON_S_HTLB_PGFAIL (9).
@@ -26,6 +27,29 @@
 #define MINIVMM_BALLOON_S_DIRECT_RECLAIM 15	/* pages reclaimed directly */
 /* Tags 0 to MINIVMM_BALLOON_S_NR - 1 are recognised. */
 #define MINIVMM_BALLOON_S_NR		16
+
+/*
+ * The one numbering of the statistics tags: Linux's header where it has
+ * them, ours above; the uapi's stats[] and stats_valid bits (and
+ * struct minivmm_balloon_stats.present) hold exactly these tags.
+ */
+#ifdef VIRTIO_BALLOON_S_DIRECT_RECLAIM
+_Static_assert(VIRTIO_BALLOON_S_OOM_KILL == MINIVMM_BALLOON_S_OOM_KILL, "tag OOM_KILL differs");
+_Static_assert(VIRTIO_BALLOON_S_ALLOC_STALL == MINIVMM_BALLOON_S_ALLOC_STALL, "tag ALLOC_STALL differs");
+_Static_assert(VIRTIO_BALLOON_S_ASYNC_SCAN == MINIVMM_BALLOON_S_ASYNC_SCAN, "tag ASYNC_SCAN differs");
+_Static_assert(VIRTIO_BALLOON_S_DIRECT_SCAN == MINIVMM_BALLOON_S_DIRECT_SCAN, "tag DIRECT_SCAN differs");
+_Static_assert(VIRTIO_BALLOON_S_ASYNC_RECLAIM == MINIVMM_BALLOON_S_ASYNC_RECLAIM, "tag ASYNC_RECLAIM differs");
+_Static_assert(VIRTIO_BALLOON_S_DIRECT_RECLAIM == MINIVMM_BALLOON_S_DIRECT_RECLAIM, "tag DIRECT_RECLAIM differs");
+#else
+_Static_assert(VIRTIO_BALLOON_S_NR <= MINIVMM_BALLOON_S_OOM_KILL,
+	       "virtio_balloon.h has tags but not VIRTIO_BALLOON_S_DIRECT_RECLAIM");
+#endif
+_Static_assert(MINIVMM_BALLOON_S_DIRECT_RECLAIM + 1 == MINIVMM_BALLOON_S_NR,
+	       "a statistics tag below MINIVMM_BALLOON_S_NR has no name");
+_Static_assert(MINIVMM_BALLOON_S_NR == MINIVMM_BALLOON_NR_STATS,
+	       "uapi MINIVMM_BALLOON_NR_STATS and MINIVMM_BALLOON_S_NR differ");
+_Static_assert(MINIVMM_BALLOON_S_NR <= 32,
+	       "stats_valid and present are 32-bit masks");
 
 /* Only this much of a stats buffer is parsed; the rest is ignored. */
 #define MINIVMM_BALLOON_STATS_MAX_BYTES	4096u

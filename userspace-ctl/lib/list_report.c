@@ -3,25 +3,24 @@
  * "minivmm-ctl list": one row per VM (see reports.h).
  */
 #include <stdbool.h>
+#include "common/balloon_policy.h"
 #include "reports.h"
 #include "table.h"
 #include "units.h"
 
+/* The words are the module's (kmod/common/balloon_policy.c). */
 const char *host_state_name(unsigned int state)
 {
-	static const char *const names[] = {
-		[MINIVMM_MONITOR_HIGH] = "high", [MINIVMM_MONITOR_SOFT] = "soft",
-		[MINIVMM_MONITOR_HARD] = "hard", [MINIVMM_MONITOR_LOW] = "low",
-	};
-
-	return state < 4 ? names[state] : "unknown";
+	if (state > MINIVMM_MONITOR_LOW)
+		return "unknown";
+	return minivmm_host_state_name((enum minivmm_host_state)state);
 }
 
 const char *balloon_mode_name(unsigned int mode)
 {
-	if (mode == MINIVMM_BALLOON_MANUAL)
-		return "manual";
-	return mode == MINIVMM_BALLOON_AUTO ? "auto" : "unknown";
+	if (mode != MINIVMM_BALLOON_MANUAL && mode != MINIVMM_BALLOON_AUTO)
+		return "unknown";
+	return minivmm_balloon_mode_name(mode);
 }
 
 static bool has_balloon(const struct minivmm_vm_info *vm)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include "common/balloon_policy.h"
 #include "policy_kv.h"
 #include "units.h"
 
@@ -49,7 +50,7 @@ static const struct policy_key *find_key(const char *name, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (i = 0; i < MINIVMM_ARRAY_SIZE(keys); i++)
 		if ((strlen(keys[i].name) == len &&
 		     !strncmp(keys[i].name, name, len)) ||
 		    (strlen(keys[i].alias) == len &&
@@ -104,62 +105,81 @@ int policy_apply_kv(struct minivmm_policy *p, const char *kv, char *err,
 	return 0;
 }
 
-static int broken(char *err, size_t size, const char *rule,
-		  const char *a, unsigned int av, const char *b,
-		  unsigned int bv)
+/* "@rule: a is x, b is y" with the values in the units policy set takes. */
+static void explain(char *err, size_t size, const char *rule,
+		    const char *a, unsigned int av, const char *b,
+		    unsigned int bv, bool bp)
 {
 	char x[16], y[16];
 
+	if (bp) {
+		fmt_bp(av, x, sizeof(x));
+		fmt_bp(bv, y, sizeof(y));
+	} else {
+		snprintf(x, sizeof(x), "%u", av);
+		snprintf(y, sizeof(y), "%u", bv);
+	}
 	if (b)
-		snprintf(err, size, "%s: %s is %s, %s is %s", rule, a,
-			 fmt_bp(av, x, sizeof(x)), b, fmt_bp(bv, y, sizeof(y)));
+		snprintf(err, size, "%s: %s is %s, %s is %s", rule, a, x, b, y);
 	else
-		snprintf(err, size, "%s: %s is %u", rule, a, av);
-	return -1;
+		snprintf(err, size, "%s: %s is %s", rule, a, x);
 }
 
 int policy_check(const struct minivmm_policy *p, char *err, size_t size)
 {
-	const char *wm = "watermarks must be 0 < low < hard < soft < high <= 50%";
+	enum minivmm_policy_rule rule;
+	const char *text;
 
-	if (!p->low_bp)
-		return broken(err, size, wm, "low", p->low_bp, "hard",
-			      p->hard_bp);
-	if (p->low_bp >= p->hard_bp)
-		return broken(err, size, wm, "low", p->low_bp, "hard",
-			      p->hard_bp);
-	if (p->hard_bp >= p->soft_bp)
-		return broken(err, size, wm, "hard", p->hard_bp, "soft",
-			      p->soft_bp);
-	if (p->soft_bp >= p->high_bp)
-		return broken(err, size, wm, "soft", p->soft_bp, "high",
-			      p->high_bp);
-	if (p->high_bp > 5000)
-		return broken(err, size, wm, "high", p->high_bp, "the limit",
-			      5000);
-	if (!p->step_bp || p->step_bp > 10000)
-		return broken(err, size, "step must be 0 < step <= 100%",
-			      "step", p->step_bp, "the limit", 10000);
-	if (p->min_change_bp >= p->step_bp)
-		return broken(err, size, "min_change must be below step",
-			      "min_change", p->min_change_bp, "step",
-			      p->step_bp);
-	if (!p->hard_step_mult || p->hard_step_mult > p->low_step_mult ||
-	    p->low_step_mult > 100) {
-		snprintf(err, size,
-			 "step multipliers must be 1 <= hard_step_mult <= low_step_mult <= 100: hard_step_mult is %u, low_step_mult is %u",
-			 p->hard_step_mult, p->low_step_mult);
-		return -1;
+	/* The module's own check decides; this only adds the values. */
+	if (!minivmm_policy_from_uapi(p, NULL, &rule))
+		return 0;
+	text = minivmm_policy_rule_text(rule);
+	if (!text)
+		text = "policy refused";
+	switch (rule) {
+	case MINIVMM_POLICY_RULE_LOW:
+		explain(err, size, text, "low", p->low_bp, NULL, 0, true);
+		break;
+	case MINIVMM_POLICY_RULE_HARD:
+		explain(err, size, text, "low", p->low_bp, "hard", p->hard_bp,
+			true);
+		break;
+	case MINIVMM_POLICY_RULE_SOFT:
+		explain(err, size, text, "hard", p->hard_bp, "soft", p->soft_bp,
+			true);
+		break;
+	case MINIVMM_POLICY_RULE_HIGH:
+		explain(err, size, text, "soft", p->soft_bp, "high", p->high_bp,
+			true);
+		break;
+	case MINIVMM_POLICY_RULE_HIGH_MAX:
+		explain(err, size, text, "high", p->high_bp, NULL, 0, true);
+		break;
+	case MINIVMM_POLICY_RULE_STEP:
+		explain(err, size, text, "step", p->step_bp, NULL, 0, true);
+		break;
+	case MINIVMM_POLICY_RULE_MIN_CHANGE:
+		explain(err, size, text, "min_change", p->min_change_bp, "step",
+			p->step_bp, true);
+		break;
+	case MINIVMM_POLICY_RULE_STEP_MULT:
+		explain(err, size, text, "hard_step_mult", p->hard_step_mult,
+			"low_step_mult", p->low_step_mult, false);
+		break;
+	case MINIVMM_POLICY_RULE_UNRESPONSIVE:
+		explain(err, size, text, "unresponsive_steps",
+			p->unresponsive_steps, NULL, 0, false);
+		break;
+	case MINIVMM_POLICY_RULE_INTERVAL:
+		explain(err, size, text, "interval (ms)", p->interval_ms, NULL,
+			0, false);
+		break;
+	case MINIVMM_POLICY_RULE_ENABLED:
+		explain(err, size, text, "enabled", p->enabled, NULL, 0, false);
+		break;
+	default:
+		snprintf(err, size, "%s", text);
+		break;
 	}
-	if (!p->unresponsive_steps)
-		return broken(err, size, "unresponsive_steps must be at least 1",
-			      "unresponsive_steps", 0, NULL, 0);
-	if (p->interval_ms < 100 || p->interval_ms > 60000)
-		return broken(err, size,
-			      "interval must be 100 .. 60000 ms",
-			      "interval (ms)", p->interval_ms, NULL, 0);
-	if (p->enabled > 1)
-		return broken(err, size, "enabled must be 0 or 1", "enabled",
-			      p->enabled, NULL, 0);
-	return 0;
+	return -1;
 }

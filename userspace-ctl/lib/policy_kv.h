@@ -21,10 +21,11 @@ int policy_apply_kv(struct minivmm_policy *p, const char *kv, char *err,
 		    size_t size);
 
 /*
- * The rules of MINIVMM_ADMIN_SET_POLICY (0 < low < hard < soft < high <=
- * 5000, 0 < step <= 10000, min_change < step, 1 <= hard_step_mult <=
- * low_step_mult <= 100, unresponsive_steps >= 1, interval 100 .. 60000 ms,
- * enabled 0 or 1). Returns 0, or -1 with @err naming the broken rule.
+ * Would MINIVMM_ADMIN_SET_POLICY accept @p? The module's own check
+ * decides (minivmm_policy_from_uapi() of kmod/common/balloon_policy.c,
+ * linked in). Returns 0, or -1 with @err stating the broken rule in the
+ * module's words followed by the values involved, e.g. "hard watermark
+ * must be above low: low is 2%, hard is 2%".
  */
 int policy_check(const struct minivmm_policy *p, char *err, size_t size);
 
