@@ -28,6 +28,7 @@
  * @host_efer: host IA32_EFER.
  * @host_pat: host IA32_PAT.
  * @preempt_ticks: VMX-preemption timer value armed at each entry.
+ * @l1d_flush: flush the L1D before each entry (L1TF).
  */
 struct vmx_config {
 	u32 pin;
@@ -44,6 +45,7 @@ struct vmx_config {
 	u64 host_efer;
 	u64 host_pat;
 	u32 preempt_ticks;
+	bool l1d_flush;
 };
 
 extern struct vmx_config vmx_cfg;

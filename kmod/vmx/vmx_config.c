@@ -13,6 +13,8 @@
 #include <asm/vmx.h>
 #include <asm/cpufeature.h>
 #include <asm/tsc.h>
+#include <asm/processor.h>
+#include <asm/vmx.h>
 #include "vmx.h"
 
 struct vmx_config vmx_cfg;
@@ -95,6 +97,28 @@ static u32 preempt_ticks(void)
 	return clamp_t(u64, ticks, 1, U32_MAX);
 }
 
+/*
+ * L1TF: a guest could read host data left in the L1D through a not-present
+ * EPT entry; flush it before every entry where the CPU has the bug, the
+ * kernel mitigates it and the CPU does not say entries need no flush.
+ */
+static bool l1d_flush_needed(void)
+{
+	u64 cap = 0;
+
+	if (!boot_cpu_has_bug(X86_BUG_L1TF) || l1tf_mitigation == L1TF_MITIGATION_OFF)
+		return false;
+	if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES))
+		rdmsrl_safe(MSR_IA32_ARCH_CAPABILITIES, &cap);
+	if (cap & ARCH_CAP_SKIP_VMENTRY_L1DFLUSH)
+		return false;
+	if (!boot_cpu_has(X86_FEATURE_FLUSH_L1D)) {
+		pr_warn("L1TF: this CPU cannot flush its L1D on VM entry (no IA32_FLUSH_CMD); guests may read host data\n");
+		return false;
+	}
+	return true;
+}
+
 /**
  * vmx_config_setup() - choose VMX controls and read the fixed CR bits
  *
@@ -150,6 +174,7 @@ int vmx_config_setup(void)
 	c.preempt_ticks = preempt_ticks();
 	rdmsrl(MSR_EFER, c.host_efer);
 	rdmsrl(MSR_IA32_CR_PAT, c.host_pat);
+	c.l1d_flush = l1d_flush_needed();
 	vmx_cfg = c;
 	vmx_ept_format_setup();
 	return 0;

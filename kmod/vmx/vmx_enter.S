@@ -3,6 +3,10 @@
  * The world switch: load the guest's general-purpose registers, VMLAUNCH or
  * VMRESUME, and on VM exit (HOST_RIP = minivmm_vmx_vmexit) store them back.
  * RSP, RIP and RFLAGS of the guest live in the VMCS; CR2 is handled in C.
+ * The speculative-execution mitigations are the kernel's own, as it set
+ * them up for its CPU (alternatives patched at module load): CPU buffers
+ * cleared before entry, return stack filled and branch history cleared
+ * after exit.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -55,8 +59,8 @@ SYM_FUNC_START(minivmm_vmx_enter)
 1:	vmwrite	%rsp, %rax
 	_ASM_EXTABLE(1b, .Lvmfault)
 
-	/* Flags from this test survive the movs below. */
-	test	%esi, %esi
+	/* CF from this test survives the movs and the VERW below. */
+	bt	$0, %esi
 
 	mov	R_RAX(%rdi), %rax
 	mov	R_RCX(%rdi), %rcx
@@ -74,7 +78,10 @@ SYM_FUNC_START(minivmm_vmx_enter)
 	mov	R_R15(%rdi), %r15
 	mov	R_RDI(%rdi), %rdi
 
-	jnz	.Lvmresume
+	/* MDS, TAA, MMIO stale data: clear CPU buffers (clobbers ZF only). */
+	VM_CLEAR_CPU_BUFFERS
+
+	jc	.Lvmresume
 	UNWIND_HINT_SAVE
 2:	vmlaunch
 	_ASM_EXTABLE(2b, .Lvmfault)
@@ -129,6 +136,8 @@ SYM_INNER_LABEL(minivmm_vmx_vmexit, SYM_L_GLOBAL)
 	xor	%r11d, %r11d
 
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, X86_FEATURE_RSB_VMEXIT_LITE
+	/* Branch history injection: clear the BHB where the kernel does. */
+	CLEAR_BRANCH_HISTORY_VMEXIT
 
 	add	$8, %rsp
 	xor	%eax, %eax

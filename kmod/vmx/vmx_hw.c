@@ -3,7 +3,7 @@
  * VMX operation on the host CPUs. minivmm holds VMX (CR4.VMXE + VMXON) on
  * every online CPU only while at least one VM exists, so that Linux's own
  * kvm_intel, which does the same, can take turns with it. CPU hotplug,
- * reboot (kexec included), suspend (S3/S4: syscore ops) and the kernel's
+ * reboot (kexec included), suspend and hibernation (PM notifier) and the kernel's
  * emergency path (panic, kdump: the emergency-virt callback) VMCLEAR every
  * active VMCS and leave VMX; resume enters it again. Once rebooting, no
  * vCPU enters a guest again (vmx_vcpu_run() checks), and a VMX instruction
@@ -18,7 +18,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
-#include <linux/syscore_ops.h>
+#include <linux/suspend.h>
 #include <asm/reboot.h>
 #include <asm/tlbflush.h>
 #include <asm/special_insns.h>
@@ -342,28 +342,47 @@ static void vmx_emergency_disable(void)
 	vmx_cpu_disable();
 }
 
-/* Suspend: only the boot CPU is left (the others went offline), IRQs off. */
-static int vmx_suspend(void)
+/*
+ * Suspend and hibernation: the CPUs come back out of VMX (and the boot CPU
+ * does not go through CPU hotplug), so VMX is left everywhere before, with
+ * every VMCS cleared, and entered again after if VMs exist. vCPU threads
+ * are frozen in between; entries check vmx_on anyway.
+ */
+static int vmx_pm_notify(struct notifier_block *nb, unsigned long event, void *p)
 {
-	if (vmx_users)
-		vmx_cpu_disable();
-	return 0;
-}
+	switch (event) {
+	case PM_SUSPEND_PREPARE:
+	case PM_HIBERNATION_PREPARE:
+	case PM_RESTORE_PREPARE:
+		mutex_lock(&vmx_hw_lock);
+		if (vmx_users)
+			on_each_cpu(disable_fn, NULL, 1);
+		mutex_unlock(&vmx_hw_lock);
+		break;
+	case PM_POST_SUSPEND:
+	case PM_POST_HIBERNATION:
+	case PM_POST_RESTORE:
+		mutex_lock(&vmx_hw_lock);
+		if (vmx_users && !vmx_rebooting) {
+			atomic_t failed = ATOMIC_INIT(0);
 
-/* Resume: the CPU came back out of VMX; enter it again if VMs exist. */
-static void vmx_resume(void)
-{
-	if (vmx_users && vmx_cpu_enable())
-		pr_err("CPU %d cannot enter VMX after resume\n", smp_processor_id());
+			on_each_cpu(enable_fn, &failed, 1);
+			if (atomic_read(&failed))
+				pr_err("VMX could not be entered again after resume (%d)\n",
+				       atomic_read(&failed));
+		}
+		mutex_unlock(&vmx_hw_lock);
+		break;
+	}
+	return NOTIFY_OK;
 }
-
-static struct syscore_ops vmx_syscore_ops = {
-	.suspend	= vmx_suspend,
-	.resume		= vmx_resume,
-};
 
 static struct notifier_block vmx_reboot_nb = {
 	.notifier_call = vmx_reboot,
+};
+
+static struct notifier_block vmx_pm_nb = {
+	.notifier_call = vmx_pm_notify,
 };
 
 /**
@@ -386,7 +405,7 @@ int vmx_hw_init(void)
 		return r;
 	vmx_cpuhp_state = r;
 	register_reboot_notifier(&vmx_reboot_nb);
-	register_syscore_ops(&vmx_syscore_ops);
+	register_pm_notifier(&vmx_pm_nb);
 	cpu_emergency_register_virt_callback(vmx_emergency_disable);
 	return 0;
 }
@@ -397,7 +416,7 @@ int vmx_hw_init(void)
 void vmx_hw_exit(void)
 {
 	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
-	unregister_syscore_ops(&vmx_syscore_ops);
+	unregister_pm_notifier(&vmx_pm_nb);
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	cpuhp_remove_state_nocalls(vmx_cpuhp_state);
 }

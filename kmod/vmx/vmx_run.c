@@ -11,6 +11,7 @@
 #include <asm/apic.h>
 #include <asm/trapnr.h>
 #include <asm/irq_vectors.h>
+#include <asm/msr.h>
 #include <asm/debugreg.h>
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
@@ -151,6 +152,8 @@ void vmx_vcpu_run(struct minivmm_vcpu *vcpu)
 	if (a->cr2 != native_read_cr2())
 		native_write_cr2(a->cr2);
 	minivmm_x86_load_guest_xsave_state(vcpu);
+	if (vmx_cfg.l1d_flush)
+		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 
 	vmx->entry_failed = minivmm_vmx_enter(a->regs, vmx->launched);
 

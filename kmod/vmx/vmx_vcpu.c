@@ -17,6 +17,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/segment.h>
 #include "vmx.h"
 #include "vmx_ops.h"
@@ -162,6 +163,11 @@ void vmx_vcpu_load(struct minivmm_vcpu *vcpu, int cpu)
 		vcpu->cpu = cpu;
 	}
 	if (vmx_current() != vmx) {
+		struct vmx_vcpu *prev = vmx_current();
+
+		/* Another VM's branch predictions must not steer this one. */
+		if (!prev || prev->vcpu.vm != vcpu->vm)
+			indirect_branch_prediction_barrier();
 		if (vmx_vmptrld(vmx->vmcs_pa))
 			pr_warn_ratelimited("VMPTRLD failed on CPU %d\n", cpu);
 		vmx_set_current(vmx);
