@@ -6,6 +6,8 @@
  * every vCPU flushes before the host may reuse the page. Faults that raced
  * with an invalidation see mmu_seq/mmu_invalidating and retry.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>

@@ -5,6 +5,8 @@
  * frees the vCPUs, the MMU notifier, the second-level tables, and VMX's
  * hold on the CPUs, so fds may be closed in any order.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>

@@ -9,6 +9,8 @@
  * vCPU enters a guest again (vmx_vcpu_run() checks), and a VMX instruction
  * that faults because VMX is already off is caught (vmx_enter.S).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>

@@ -2,6 +2,8 @@
 /*
  * The VT-x backend's entry in the ops table: wiring only.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include "../arch_ops.h"
 #include "vmx.h"
 #include "vmx_main.h"
