@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include "../vm.h"
 #include "../arch_ops.h"
 
@@ -136,7 +137,21 @@ void vmx_vmclear_on_cpu(struct vmx_vcpu *vmx);
 void vmx_set_current(struct vmx_vcpu *vmx);
 struct vmx_vcpu *vmx_current(void);
 void vmx_invept_all_cpus(u64 eptp);
-bool vmx_on_this_cpu(void);
+
+/* This CPU is in VMX operation; the host is rebooting (vmx_hw.c). */
+DECLARE_PER_CPU(bool, vmx_on);
+extern bool vmx_rebooting;
+
+/**
+ * vmx_on_this_cpu() - may a VM entry be tried on this CPU?
+ *
+ * Return: true when this CPU is in VMX operation and the host is not
+ * rebooting (preemption off).
+ */
+static inline bool vmx_on_this_cpu(void)
+{
+	return this_cpu_read(vmx_on) && !READ_ONCE(vmx_rebooting);
+}
 
 /* vmx_config.c */
 int vmx_config_setup(void);

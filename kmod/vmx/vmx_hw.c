@@ -29,11 +29,11 @@
 
 static DEFINE_MUTEX(vmx_hw_lock);
 static unsigned int vmx_users;		/* VMs alive, under vmx_hw_lock */
-static bool vmx_rebooting;
+bool vmx_rebooting;
 static enum cpuhp_state vmx_cpuhp_state;
 
 static DEFINE_PER_CPU(struct page *, vmxon_page);
-static DEFINE_PER_CPU(bool, vmx_on);
+DEFINE_PER_CPU(bool, vmx_on);
 static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
 static DEFINE_PER_CPU(struct vmx_vcpu *, current_vmx);
 
@@ -75,16 +75,6 @@ void vmx_insn_fault(const char *insn)
 {
 	pr_warn_ratelimited("%s faulted on CPU %d\n", insn,
 			    raw_smp_processor_id());
-}
-
-/**
- * vmx_on_this_cpu() - is this CPU in VMX operation (and not rebooting)?
- *
- * Return: true when a VM entry may be tried here (preemption off).
- */
-bool vmx_on_this_cpu(void)
-{
-	return this_cpu_read(vmx_on) && !READ_ONCE(vmx_rebooting);
 }
 
 struct vmx_vcpu *vmx_current(void)
