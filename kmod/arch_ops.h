@@ -104,21 +104,27 @@ struct minivmm_tdp_format {
  *	exit to userspace.
  * @flush_tlb: drops this CPU's cached guest-physical translations of
  *	@vcpu's VM (vCPU loaded, interrupts off).
- * @get_rsp: the guest's RSP. @set_rsp: sets it.
- * @get_rip: the guest's RIP. @set_rip: sets it.
- * @get_rflags: the guest's RFLAGS. @set_rflags: sets it (already valid).
+ * @get_rsp: the guest's RSP.
+ * @set_rsp: sets it.
+ * @get_rip: the guest's RIP.
+ * @set_rip: sets it.
+ * @get_rflags: the guest's RFLAGS.
+ * @set_rflags: sets it (already valid).
  * @get_cpl: the guest's current privilege level.
  * @get_segment: reads segment register @seg into @s (vCPU loaded).
  * @set_segment: loads it (values already checked for field ranges).
- * @get_dtables: reads GDTR and IDTR. @set_dtables: loads them.
- * @get_cr3: the guest's CR3. @set_cr3: loads it.
+ * @get_dtables: reads GDTR and IDTR.
+ * @set_dtables: loads them.
+ * @get_cr3: the guest's CR3.
+ * @set_cr3: loads it.
  * @set_cr0: makes @cr0 (already valid; vcpu->arch.cr0 holds it) the
  *	guest's CR0, adding what the hardware requires.
  * @set_cr4: likewise for CR4.
  * @set_efer: likewise for EFER (vcpu->arch.efer holds it), selecting the
  *	hardware's long-mode guest state from EFER.LMA.
  * @cr4_supported: may the hardware run a guest with these CR4 bits?
- * @get_dr7: the guest's DR7. @set_dr7: loads it.
+ * @get_dr7: the guest's DR7.
+ * @set_dr7: loads it.
  * @get_msr: reads MSR @index when it lives in the backend's state
  *	(SYSENTER_*, FS/GS/KERNEL_GS base, PAT, TSC); -ENOENT otherwise.
  *	The x86 layer decides which MSRs exist and validates values.

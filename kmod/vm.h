@@ -24,18 +24,25 @@ struct minivmm_vcpu;
 
 /**
  * struct minivmm_vm_stats - counters behind MINIVMM_GET_MEM_STATS
- * @ept_violations: EPT-violation exits. @pages_mapped: 4 KiB EPT leaves now.
- * @huge_mapped: 2 MiB EPT leaves now. @faults_major: host swap-in faults.
- * @faults_minor: faults served without I/O. @inval: invalidations by
- *	cause (MINIVMM_INVAL_*). @pages_zapped: EPT leaves removed by them.
+ * @ept_violations: EPT-violation exits.
+ * @pages_mapped: 4 KiB EPT leaves now.
+ * @huge_mapped: 2 MiB EPT leaves now.
+ * @faults_major: host swap-in faults.
+ * @faults_minor: faults served without I/O.
+ * @inval: invalidations by
+ *	cause (MINIVMM_INVAL_*).
+ * @pages_zapped: EPT leaves removed by them.
  * @young_cleared: accessed bits cleared for host aging.
- * @mmio_exits: accesses outside guest RAM. @ept_table_pages: EPT tables.
+ * @mmio_exits: accesses outside guest RAM.
+ * @ept_table_pages: EPT tables.
  * @kernel_bytes: kernel memory held for the VM, EPT tables excluded.
  * @double_paging: pages of guest disk writes (MINIVMM_REPORT_DMA) that
- *	the host had swapped out. @stale_swap_reads: same for disk reads.
+ *	the host had swapped out.
+ * @stale_swap_reads: same for disk reads.
  * @ballooned_swapped: inflated pages released from host swap.
  * @swapins_saved: of those, pages deflated since.
- * @dma_reports: DMA reports accepted. @dma_pages: pages they covered.
+ * @dma_reports: DMA reports accepted.
+ * @dma_pages: pages they covered.
  */
 struct minivmm_vm_stats {
 	atomic64_t ept_violations;
@@ -62,7 +69,8 @@ struct minivmm_vm_stats {
  *	a VM (kmod/vm_registry.c, kmod/monitor.c); under minivmm_vms_lock
  * @node: in the registry's list, by increasing @id.
  * @id: host-wide id (from 1).
- * @owner_pid: thread-group id of the creator. @owner_comm: its command.
+ * @owner_pid: thread-group id of the creator.
+ * @owner_comm: its command.
  * @created_ns: CLOCK_MONOTONIC creation time.
  * @mode: MINIVMM_BALLOON_MANUAL or MINIVMM_BALLOON_AUTO.
  * @floor_set: @floor_pages was set (else a quarter of the RAM).

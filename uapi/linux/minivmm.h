@@ -353,6 +353,7 @@ struct minivmm_dma_report {
  * @floor_pages: the monitor leaves the guest at least this much RAM.
  * @ceiling_pages: the monitor's largest balloon for this VM.
  * @created_ns: CLOCK_MONOTONIC time of creation.
+ * @pad: zero.
  * @reserved: zero.
  */
 struct minivmm_vm_info {
@@ -575,6 +576,24 @@ struct minivmm_admin_vm_stats {
 
 /**
  * struct minivmm_regs - general-purpose registers (MINIVMM_GET/SET_REGS)
+ * @rax: RAX.
+ * @rbx: RBX.
+ * @rcx: RCX.
+ * @rdx: RDX.
+ * @rsi: RSI.
+ * @rdi: RDI.
+ * @rsp: RSP.
+ * @rbp: RBP.
+ * @r8: R8.
+ * @r9: R9.
+ * @r10: R10.
+ * @r11: R11.
+ * @r12: R12.
+ * @r13: R13.
+ * @r14: R14.
+ * @r15: R15.
+ * @rip: RIP.
+ * @rflags: RFLAGS (reserved bits must be 0; bit 1 reads as 1).
  */
 struct minivmm_regs {
 	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
@@ -588,8 +607,14 @@ struct minivmm_regs {
  * @limit: limit in bytes (granularity already applied).
  * @selector: selector.
  * @type: 4-bit type field.
- * @present: P. @dpl: DPL. @db: D/B. @s: S (code/data). @l: L (64-bit code).
- * @g: granularity. @avl: AVL. @unusable: the VMX "unusable" bit.
+ * @present: P.
+ * @dpl: DPL.
+ * @db: D/B.
+ * @s: S (code/data).
+ * @l: L (64-bit code).
+ * @g: granularity.
+ * @avl: AVL.
+ * @unusable: the VMX "unusable" bit.
  * @padding: must be zero.
  */
 struct minivmm_segment {
@@ -602,7 +627,9 @@ struct minivmm_segment {
 
 /**
  * struct minivmm_dtable - GDTR or IDTR
- * @base: base address. @limit: limit. @padding: must be zero.
+ * @base: base address.
+ * @limit: limit.
+ * @padding: must be zero.
  */
 struct minivmm_dtable {
 	__u64 base;
@@ -613,6 +640,22 @@ struct minivmm_dtable {
 /**
  * struct minivmm_sregs - segments, descriptor tables, control registers
  *	(MINIVMM_GET/SET_SREGS)
+ * @cs: CS.
+ * @ds: DS.
+ * @es: ES.
+ * @fs: FS.
+ * @gs: GS.
+ * @ss: SS.
+ * @tr: the task register.
+ * @ldt: the LDT register.
+ * @gdt: GDTR.
+ * @idt: IDTR.
+ * @cr0: CR0 as the guest sees it.
+ * @cr2: CR2.
+ * @cr3: CR3.
+ * @cr4: CR4 as the guest sees it.
+ * @cr8: CR8 (the TPR, 0-15).
+ * @efer: IA32_EFER.
  * @reserved: must be zero.
  */
 struct minivmm_sregs {
@@ -625,6 +668,7 @@ struct minivmm_sregs {
 /**
  * struct minivmm_fpu - x87/SSE state in the FXSAVE layout (512 bytes,
  *	Intel SDM Vol. 1 table 10-2) (MINIVMM_GET/SET_FPU)
+ * @fxsave: the FXSAVE image.
  */
 struct minivmm_fpu {
 	__u8 fxsave[512];
@@ -632,9 +676,14 @@ struct minivmm_fpu {
 
 /**
  * struct minivmm_cpuid_entry - one CPUID leaf the guest sees
- * @function: EAX input. @index: ECX input (sub-leaf).
+ * @function: EAX input.
+ * @index: ECX input (sub-leaf).
  * @flags: MINIVMM_CPUID_SIGNIFICANT_INDEX when @index matters.
  * @padding: must be zero.
+ * @eax: EAX output.
+ * @ebx: EBX output.
+ * @ecx: ECX output.
+ * @edx: EDX output.
  */
 struct minivmm_cpuid_entry {
 	__u32 function;
@@ -661,7 +710,9 @@ struct minivmm_cpuid {
 
 /**
  * struct minivmm_msr_entry - one MSR
- * @index: MSR number. @reserved: must be zero. @data: value.
+ * @index: MSR number.
+ * @reserved: must be zero.
+ * @data: value.
  */
 struct minivmm_msr_entry {
 	__u32 index;
@@ -747,6 +798,13 @@ struct minivmm_interrupt {
  * @ready_for_interrupt_injection: out: the guest can take an interrupt now.
  * @if_flag: out: guest RFLAGS.IF.
  * @padding2: reserved.
+ * @io: out: MINIVMM_EXIT_IO: direction, size, port, count (1), where the
+ *	data is in the run page.
+ * @mmio: out: MINIVMM_EXIT_MMIO: address, data, length, direction.
+ * @hypercall: out: MINIVMM_EXIT_HYPERCALL: number, six arguments; in: the
+ *	return value.
+ * @fail_entry: out: MINIVMM_EXIT_FAIL_ENTRY: the hardware's reason, the CPU.
+ * @internal: out: MINIVMM_EXIT_INTERNAL_ERROR: suberror and data words.
  * @exit_data: out: the exit's data, by @exit_reason.
  *
  * For MINIVMM_EXIT_IO, the data of an OUT is at (char *)run + io.data_offset,
