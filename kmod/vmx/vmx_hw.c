@@ -16,6 +16,7 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
@@ -214,6 +215,35 @@ static void vmx_free_vmxon(int cpu)
 	}
 }
 
+/*
+ * The kernel has one emergency-virt callback slot, which kvm_intel takes
+ * at its load (and warns when it is taken). minivmm takes it only while it
+ * holds VMX, and not while KVM is loaded: KVM's callback then leaves VMX
+ * on every CPU, ours included (it checks CR4.VMXE, not who set it).
+ */
+static void vmx_emergency_disable(void);
+static bool vmx_emergency_registered;
+
+static void vmx_emergency_get(void)
+{
+	void *kvm = __symbol_get("kvm_rebooting");
+
+	if (kvm) {
+		__symbol_put("kvm_rebooting");
+		return;
+	}
+	cpu_emergency_register_virt_callback(vmx_emergency_disable);
+	vmx_emergency_registered = true;
+}
+
+static void vmx_emergency_put(void)
+{
+	if (!vmx_emergency_registered)
+		return;
+	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+	vmx_emergency_registered = false;
+}
+
 static void enable_fn(void *arg)
 {
 	atomic_t *failed = arg;
@@ -256,6 +286,8 @@ int vmx_hardware_get(void)
 		on_each_cpu(enable_fn, &failed, 1);
 		r = atomic_read(&failed);
 	}
+	if (!r)
+		vmx_emergency_get();
 	if (r) {
 		on_each_cpu(disable_fn, NULL, 1);
 		for_each_possible_cpu(cpu)
@@ -279,6 +311,7 @@ void vmx_hardware_put(void)
 
 	mutex_lock(&vmx_hw_lock);
 	if (!WARN_ON(!vmx_users) && !--vmx_users) {
+		vmx_emergency_put();
 		cpus_read_lock();
 		on_each_cpu(disable_fn, NULL, 1);
 		for_each_possible_cpu(cpu)
@@ -398,7 +431,6 @@ int vmx_hw_init(void)
 	vmx_cpuhp_state = r;
 	register_reboot_notifier(&vmx_reboot_nb);
 	register_pm_notifier(&vmx_pm_nb);
-	cpu_emergency_register_virt_callback(vmx_emergency_disable);
 	return 0;
 }
 
@@ -407,7 +439,6 @@ int vmx_hw_init(void)
  */
 void vmx_hw_exit(void)
 {
-	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
 	unregister_pm_notifier(&vmx_pm_nb);
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	cpuhp_remove_state_nocalls(vmx_cpuhp_state);
