@@ -30,6 +30,7 @@ struct minivmm_mmio_dev {
 
 int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
 void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
+bool minivmm_mmio_overlaps(struct minivmm_vm *vm, u64 gpa, u64 size);
 int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
 			  u64 *val);
 int minivmm_read_guest(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len);

@@ -128,7 +128,8 @@ struct minivmm_memslot {
  * @mn_registered: @mn is live.
  * @stats: memory statistics.
  * @mmio_lock: protects @mmio_devs and serialises their handlers.
- * @mmio_devs: in-kernel devices claiming guest-physical ranges.
+ * @mmio_devs: in-kernel devices claiming guest-physical ranges; written
+ *	with both @mmio_lock and @lock held, read under either.
  * @admin: registry, administrator and monitor state.
  * @arch: backend state.
  */
