@@ -127,6 +127,33 @@ int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
 }
 
 /**
+ * minivmm_mmio_service() - let devices do the work they left for later
+ * @vm: the VM; called from a vCPU thread before it enters the guest, when
+ *	vm->mmio_service is set.
+ *
+ * Each device does a bounded amount (it stops early for a signal), so
+ * the caller enters the guest, or returns to userspace, soon after.
+ */
+void minivmm_mmio_service(struct minivmm_vm *vm)
+{
+	bool more = false;
+	int i;
+
+	if (mutex_lock_killable(&vm->mmio_lock))
+		return;
+	WRITE_ONCE(vm->mmio_service, false);
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
+		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
+
+		if (d && d->service && d->service(d))
+			more = true;
+	}
+	if (more)
+		WRITE_ONCE(vm->mmio_service, true);
+	mutex_unlock(&vm->mmio_lock);
+}
+
+/**
  * minivmm_read_guest() - copy guest-physical memory (RAM slots only)
  * @vm: the VM; called from a thread of the VMM's process.
  * @gpa: first byte.

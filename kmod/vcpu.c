@@ -111,6 +111,9 @@ long minivmm_vcpu_run(struct minivmm_vcpu *vcpu)
 	} else {
 		run->exit_reason = MINIVMM_EXIT_UNKNOWN;
 		do {
+			/* Device work left by a bounded MMIO access. */
+			if (READ_ONCE(vcpu->vm->mmio_service))
+				minivmm_mmio_service(vcpu->vm);
 			r = minivmm_arch->vcpu_enter(vcpu);
 			if (r > 0)
 				cond_resched();

@@ -130,6 +130,7 @@ struct minivmm_memslot {
  * @mmio_lock: protects @mmio_devs and serialises their handlers.
  * @mmio_devs: in-kernel devices claiming guest-physical ranges; written
  *	with both @mmio_lock and @lock held, read under either.
+ * @mmio_service: a device left work for vCPU entries (minivmm_mmio_service()).
  * @admin: registry, administrator and monitor state.
  * @arch: backend state.
  */
@@ -148,6 +149,7 @@ struct minivmm_vm {
 	struct minivmm_vm_stats stats;
 	struct mutex mmio_lock;
 	struct minivmm_mmio_dev *mmio_devs[MINIVMM_MAX_MMIO_DEVS];
+	bool mmio_service;
 	struct minivmm_vm_admin admin;
 	void *arch;
 };

@@ -41,6 +41,7 @@
 #include <linux/mmap_lock.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -53,6 +54,13 @@
 
 /* Notifications served per QueueNotify write before leaving the rest. */
 #define BALLOON_PROCESS_ROUNDS	64
+/*
+ * Frames walked per QueueNotify (or per later service at a vCPU entry)
+ * before the rest waits on the ring: with chains of at most 65536 frames
+ * (MINIVMM_BALLOON_MAX_PFN_BYTES), one hold of mmio_lock walks at most
+ * about 320 Ki frames.
+ */
+#define BALLOON_WORK_BUDGET	(256u * 1024)
 /* Shortest statistics period. */
 #define BALLOON_STATS_MIN_MS	100
 /* Longest run of frames released with one zap (1 GiB). */
@@ -94,6 +102,10 @@ struct balloon_range {
  * @run_range: the range holding the run.
  * @bitmap_bytes: bytes of all bitmaps.
  * @balloon_pages: bits set in the ranges' @bits.
+ * @work: frames walked since the current notification or service began.
+ * @yielded: the check hook said to stop; the rest waits.
+ * @pending_queues: queues with chains left on the ring by a budget or a
+ *	signal, served before the next guest entry of any vCPU.
  * @log_rs: limits the log lines about this device's stops.
  * @inflated_pages: frames accepted for inflation.
  * @deflated_pages: frames accepted for deflation.
@@ -120,6 +132,9 @@ struct minivmm_balloon {
 	struct balloon_range *run_range;
 	size_t bitmap_bytes;
 	u64 balloon_pages;
+	u32 work;
+	bool yielded;
+	unsigned long pending_queues;
 	struct ratelimit_state log_rs;
 	u64 inflated_pages;
 	u64 deflated_pages;
@@ -480,6 +495,68 @@ static void balloon_log_stop(struct minivmm_balloon *bl, bool was)
 		minivmm_balloon_error_str(err), err);
 }
 
+/*
+ * The device model asks every 64 frames and between chains. Reschedule;
+ * a fatal signal aborts (the VM goes away with its process); between
+ * chains a pending signal or a spent budget leaves the rest on the ring,
+ * so RUN returns promptly and other users of mmio_lock get their turn.
+ */
+static int host_check(void *ctx, bool between_chains)
+{
+	struct minivmm_balloon *bl = ctx;
+
+	cond_resched();
+	if (fatal_signal_pending(current))
+		return MINIVMM_BALLOON_ABORT;
+	if (!between_chains) {
+		bl->work += 64;
+		return MINIVMM_BALLOON_GO_ON;
+	}
+	if (bl->work >= BALLOON_WORK_BUDGET || signal_pending(current)) {
+		bl->yielded = true;
+		return MINIVMM_BALLOON_YIELD;
+	}
+	return MINIVMM_BALLOON_GO_ON;
+}
+
+/*
+ * Serve queue @index until drained, refused, out of budget or signalled;
+ * remember it in pending_queues when chains are left. Under mmio_lock.
+ */
+static void balloon_serve(struct minivmm_balloon *bl, u32 index)
+{
+	int r, rounds = 0;
+
+	do
+		r = minivmm_balloon_process(&bl->dev, index);
+	while (r == 1 && !bl->yielded && ++rounds < BALLOON_PROCESS_ROUNDS);
+	if (r == 1) {
+		set_bit(index, &bl->pending_queues);
+		WRITE_ONCE(bl->vm->mmio_service, true);
+	} else {
+		clear_bit(index, &bl->pending_queues);
+	}
+}
+
+/* minivmm_mmio_dev.service: chains left on the ring. Under mmio_lock. */
+static bool balloon_service(struct minivmm_mmio_dev *d)
+{
+	struct minivmm_balloon *bl = d->priv;
+	bool was = balloon_needs_reset(bl);
+	unsigned long q;
+
+	bl->work = 0;
+	bl->yielded = false;
+	for_each_set_bit(q, &bl->pending_queues, MINIVMM_VMMIO_MAX_QUEUES) {
+		if (bl->yielded)
+			break;
+		balloon_serve(bl, q);
+	}
+	balloon_flush_run(bl);
+	balloon_log_stop(bl, was);
+	return bl->pending_queues;
+}
+
 static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
 			      u64 val)
 {
@@ -488,10 +565,26 @@ static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
 	bool was = balloon_needs_reset(bl);
 	int r, rounds = 0;
 
+	bl->work = 0;
+	bl->yielded = false;
 	r = minivmm_balloon_mmio_write(b, off, len, val);
-	if (off == VIRTIO_MMIO_QUEUE_NOTIFY && len == 4)
-		while (r == 1 && ++rounds < BALLOON_PROCESS_ROUNDS)
+	if (off == VIRTIO_MMIO_QUEUE_NOTIFY && len == 4) {
+		while (r == 1 && !bl->yielded && ++rounds < BALLOON_PROCESS_ROUNDS)
 			r = minivmm_balloon_process(b, (u32)val);
+		if (r == 1 && val < MINIVMM_VMMIO_MAX_QUEUES) {
+			/* The rest before the next guest entry. */
+			set_bit(val, &bl->pending_queues);
+			WRITE_ONCE(bl->vm->mmio_service, true);
+		}
+	}
+	/* Notifications served at DRIVER_OK that yielded: all queues later. */
+	if (bl->yielded && off != VIRTIO_MMIO_QUEUE_NOTIFY) {
+		bl->pending_queues |= GENMASK(MINIVMM_VMMIO_MAX_QUEUES - 1, 0);
+		WRITE_ONCE(bl->vm->mmio_service, true);
+	}
+	/* A reset or a stop forgets what was left on the rings. */
+	if (!minivmm_vmmio_live(&b->mmio))
+		bl->pending_queues = 0;
 	/*
 	 * Requests are served on QueueNotify and, for notifications that
 	 * came before it, on DRIVER_OK; ignored writes (r < 0) are handled
@@ -639,6 +732,7 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 		.reset = host_reset,
 		.irq = host_irq,
 		.mem_barrier = host_mem_barrier,
+		.check = host_check,
 	};
 	struct minivmm_balloon_host_ops host = host_ops;
 	struct minivmm_gmem_ops gm = gm_ops;
@@ -683,6 +777,7 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	bl->mmio.size = MINIVMM_BALLOON_MMIO_SIZE;
 	bl->mmio.read = balloon_mmio_read;
 	bl->mmio.write = balloon_mmio_write;
+	bl->mmio.service = balloon_service;
 	bl->mmio.priv = bl;
 
 	mutex_lock(&balloon_create_lock);
