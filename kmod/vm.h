@@ -58,8 +58,12 @@ struct minivmm_vm_stats {
 
 /**
  * struct minivmm_vm_admin - what the administrator and the monitor keep of
- *	a VM (kmod/vm_registry.c, kmod/monitor.c); under minivmm_vms_lock
- * @node: in the registry's list, by increasing @id.
+ *	a VM (kmod/vm_registry.c, kmod/admin.c, kmod/monitor.c)
+ * @node: in the registry's list, by increasing @id (minivmm_vms_lock).
+ * @lock: orders the administrator's changes of @mode, @floor_pages,
+ *	@ceiling_pages and the target with the monitor's; before mmio_lock.
+ *	Single fields are read with READ_ONCE() without it; @sample and
+ *	@unresponsive are the monitor's (under its monitor_lock).
  * @id: host-wide id (from 1).
  * @owner_pid: thread-group id of the creator. @owner_comm: its command.
  * @created_ns: CLOCK_MONOTONIC creation time.
@@ -74,6 +78,7 @@ struct minivmm_vm_stats {
  */
 struct minivmm_vm_admin {
 	struct list_head node;
+	struct mutex lock;
 	u32 id;
 	pid_t owner_pid;
 	char owner_comm[TASK_COMM_LEN];

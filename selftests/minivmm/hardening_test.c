@@ -20,18 +20,27 @@
  *    all of them end up used, from later vCPU entries.
  *  - balloon_signal: a signal arriving while those chains are served
  *    ends RUN (-EINTR) with chains still waiting; RUN again serves them.
+ *  - monitor_stuck_vm: a VM whose balloon access sleeps on a
+ *    userfaultfd page (holding its mmio_lock) while the monitor samples
+ *    it does not stop another process from creating and destroying a VM.
+ *  - sysfs_private: the per-VM sysfs files are root's only (0400): user
+ *    nobody cannot read them; root reads the right figures.
  *
  * The rings are globals of this binary (the guest sees them at the same
  * addresses); the guest only pokes the device's registers.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -42,6 +51,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
+#include <linux/userfaultfd.h>
 #include "kselftest_harness.h"
 #include "minivmm_util.h"
 #include "balloon_host.h"
@@ -584,6 +594,196 @@ TEST(balloon_kill)
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_GE(5, t_create);
 	EXPECT_GE(5, t_reap);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Item 15: no per-VM lock under the global VM-list lock                    */
+/* ---------------------------------------------------------------------- */
+
+#define UFFD_GPA	0xc8000000ULL
+#define UFFD_SIZE	(1 * MIB)
+
+struct stuck_run {
+	FIXTURE_DATA(bq) *self;
+	int r;
+	uint64_t ucall;
+};
+
+static void *stuck_vcpu(void *arg)
+{
+	struct stuck_run *sr = arg;
+
+	do
+		sr->r = vcpu_run(sr->self->vcpu);
+	while (sr->r == -EINTR);
+	sr->ucall = get_ucall(sr->self->vcpu, NULL);
+	return NULL;
+}
+
+static int policy(int dev, struct minivmm_policy *old, uint32_t interval_ms)
+{
+	struct minivmm_policy p;
+
+	if (ioctl(dev, MINIVMM_ADMIN_GET_POLICY, &p))
+		return -errno;
+	if (old)
+		*old = p;
+	p.interval_ms = interval_ms;
+	return ioctl(dev, MINIVMM_ADMIN_SET_POLICY, &p) ? -errno : 0;
+}
+
+TEST(monitor_stuck_vm)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { 0 };
+	struct uffdio_zeropage zp = { 0 };
+	FIXTURE_DATA(bq) data, *self = &data;
+	struct stuck_run sr = { .self = self };
+	struct minivmm_policy old;
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	uint64_t t0, waited = 0;
+	int uffd, dev, status = -1;
+	bool done = false;
+	pthread_t t;
+	void *mem;
+	pid_t pid;
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	dev = mvmm_open();
+	ASSERT_LE(0, dev);
+	/* Steps every 100 ms, set before any step can get stuck. */
+	ASSERT_EQ(0, policy(dev, &old, 100));
+	bq_prepare(_metadata, self);
+	mem = mvm_map_at(UFFD_GPA, UFFD_SIZE);
+	ASSERT_NE(NULL, mem);
+	ASSERT_LE(0, vm_add_region(self->vm, 0, UFFD_GPA, UFFD_SIZE, mem));
+	reg.range.start = UFFD_GPA;
+	reg.range.len = UFFD_SIZE;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	bring_up(_metadata, self);
+	/* Its PFN array is on a page nobody serves: the device sleeps. */
+	post_chains(self, UFFD_GPA, PAGE);
+	g_cmd = CMD_NOTIFY;
+	g_arg[0] = 0;
+	g_arg[1] = (uintptr_t)&self->vr.used->idx;
+	ASSERT_EQ(0, pthread_create(&t, NULL, stuck_vcpu, &sr));
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 600000));
+	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	/* Let monitor steps come and wait for this VM's mmio_lock. */
+	usleep(300000);
+
+	t0 = rtc_now();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int d = mvmm_open(), v;
+
+		v = d < 0 ? -1 : ioctl(d, MINIVMM_CREATE_VM, 0);
+		if (v < 0)
+			_exit(1);
+		close(v);	/* and its destruction */
+		close(d);
+		_exit(0);
+	}
+	while (rtc_now() - t0 < 30) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			done = true;
+			break;
+		}
+		usleep(2000);
+	}
+	waited = rtc_now() - t0;
+	/* Unstick the VM: its array reads as zeroes (PFN 0, refused). */
+	zp.range.start = UFFD_GPA;
+	zp.range.len = PAGE;
+	ioctl(uffd, UFFDIO_ZEROPAGE, &zp);
+	if (!done)
+		waitpid(pid, &status, 0);
+	pthread_join(t, NULL);
+	TH_LOG("another process's CREATE_VM + destroy while the monitor waits on a stuck VM: %s after %llu RTC s",
+	       done ? "done" : "still waiting", (unsigned long long)waited);
+	EXPECT_TRUE(done);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0, sr.r);
+	EXPECT_EQ(UCALL_SYNC, sr.ucall);
+	ioctl(dev, MINIVMM_ADMIN_SET_POLICY, &old);
+	close(dev);
+	close(uffd);
+	vm_free(self->vm);
+	munmap(self->huge, HUGE_BYTES);
+	munmap(mem, UFFD_SIZE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Item 10: per-VM sysfs attributes are root's                              */
+/* ---------------------------------------------------------------------- */
+
+TEST(sysfs_private)
+{
+	static const char *const files[] = {
+		"owner_pid", "owner_comm", "mem_bytes", "nr_vcpus",
+		"host_swapped_pages", "balloon_target_pages",
+	};
+	struct mvm_vm *vm = vm_create();
+	struct minivmm_vm_info info[64];
+	struct minivmm_vm_list l = {
+		.capacity = 64, .vms = (uintptr_t)info,
+	};
+	char dir[128], path[192], buf[64];
+	unsigned int i, id = 0;
+	struct stat stt;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, vm);
+	ASSERT_EQ(0, ioctl(vm->dev_fd, MINIVMM_ADMIN_LIST_VMS, &l));
+	for (i = 0; i < l.nr_vms && i < 64; i++)
+		if (info[i].owner_pid == (uint32_t)getpid())
+			id = info[i].vm_id;
+	ASSERT_NE(0, id);
+	snprintf(dir, sizeof(dir), MVMM_SYSFS_MISC "/vm/%u", id);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		ASSERT_EQ(0, stat(path, &stt)) TH_LOG("%s", path);
+		EXPECT_EQ(0400, stt.st_mode & 0777) TH_LOG("%s", path);
+	}
+	/* Root reads the right figures. */
+	snprintf(path, sizeof(path), "%s/owner_pid", dir);
+	ASSERT_EQ(0, read_text_file(path, buf, sizeof(buf)));
+	EXPECT_EQ(getpid(), atoi(buf));
+	snprintf(path, sizeof(path), "%s/mem_bytes", dir);
+	ASSERT_EQ(0, read_text_file(path, buf, sizeof(buf)));
+	for (i = 0; i < l.nr_vms && i < 64; i++)
+		if (info[i].vm_id == id)
+			EXPECT_EQ(info[i].mem_bytes, strtoull(buf, NULL, 10));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+			_exit(100);
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+			fd = open(path, O_RDONLY);
+			if (fd >= 0 || errno != EACCES)
+				_exit(1 + i);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("100: setuid failed; n: file n-1 readable by nobody");
+	vm_free(vm);
 }
 
 TEST_HARNESS_MAIN
