@@ -14,49 +14,56 @@
 #include "vm_balloon.h"
 #include "vm_registry.h"
 
+/**
+ * minivmm_vm_info() - a VM as MINIVMM_ADMIN_LIST_VMS reports it
+ * @vm: the VM; the caller holds a reference.
+ * @info: filled in.
+ */
+void minivmm_vm_info(struct minivmm_vm *vm, struct minivmm_vm_info *info)
+{
+	struct minivmm_balloon_status st;
+	u64 ram = minivmm_vm_ram_pages(vm);
+
+	memset(info, 0, sizeof(*info));
+	info->vm_id = vm->admin.id;
+	info->owner_pid = vm->admin.owner_pid;
+	memcpy(info->owner_comm, vm->admin.owner_comm,
+	       min(sizeof(info->owner_comm), sizeof(vm->admin.owner_comm)));
+	info->owner_comm[sizeof(info->owner_comm) - 1] = 0;
+	info->mem_bytes = ram << PAGE_SHIFT;
+	info->nr_vcpus = READ_ONCE(vm->nr_vcpus);
+	info->balloon_mode = READ_ONCE(vm->admin.mode);
+	info->floor_pages = minivmm_vm_floor_pages(vm, ram);
+	info->ceiling_pages = minivmm_vm_ceiling_pages(vm, ram);
+	info->created_ns = vm->admin.created_ns;
+	if (READ_ONCE(vm->admin.unresponsive))
+		info->flags |= MINIVMM_VM_UNRESPONSIVE;
+	if (!minivmm_vm_balloon_status(vm, &st)) {
+		info->flags |= MINIVMM_VM_HAS_BALLOON;
+		info->target_pages = st.target_pages;
+		info->actual_pages = st.actual_pages;
+	}
+}
+
 /* Copy out up to @cap infos; returns the number of VMs alive in *@nr. */
 static int list_vms(struct minivmm_vm_info __user *uinfo, u32 cap, u32 *nr)
 {
 	struct minivmm_vm_info info;
-	struct minivmm_vm_admin *a;
-	u32 *ids = NULL, n = 0, i;
-	int r = 0;
+	struct minivmm_vm **vms;
+	int n, i, r = 0;
 
-	mutex_lock(&minivmm_vms_lock);
-	list_for_each_entry(a, &minivmm_vms, node)
-		n++;
-	if (cap && n) {
-		ids = kcalloc(min(cap, n), sizeof(*ids), GFP_KERNEL);
-		if (!ids) {
-			mutex_unlock(&minivmm_vms_lock);
-			return -ENOMEM;
-		}
-		i = 0;
-		list_for_each_entry(a, &minivmm_vms, node) {
-			if (i == min(cap, n))
-				break;
-			ids[i++] = a->id;
-		}
-	}
-	mutex_unlock(&minivmm_vms_lock);
+	n = minivmm_registry_snapshot(&vms);
+	if (n < 0)
+		return n;
 	*nr = n;
-
-	/* VMs gone since are left out (the list is a snapshot anyway). */
-	for (i = 0; ids && i < min(cap, n); i++) {
-		struct minivmm_vm *vm = minivmm_vm_get_by_id(ids[i]);
-
-		if (!vm) {
-			memset(&info, 0, sizeof(info));
-		} else {
-			minivmm_vm_info(vm, &info);
-			minivmm_vm_put(vm);
-		}
+	for (i = 0; i < n && i < cap; i++) {
+		minivmm_vm_info(vms[i], &info);
 		if (copy_to_user(&uinfo[i], &info, sizeof(info))) {
 			r = -EFAULT;
 			break;
 		}
 	}
-	kfree(ids);
+	minivmm_registry_snapshot_put(vms, n);
 	return r;
 }
 
@@ -143,7 +150,8 @@ static long admin_set_balloon(void __user *argp)
 	    ((c.flags & MINIVMM_BALLOON_SET_FLOOR) && c.floor_pages > ram) ||
 	    ((c.flags & MINIVMM_BALLOON_SET_CEILING) && c.ceiling_pages > ram))
 		goto put;
-	mutex_lock(&minivmm_vms_lock);
+	/* The VM's own lock: a slow VM stalls no other VM's admin or life. */
+	mutex_lock(&vm->admin.lock);
 	if (c.flags & MINIVMM_BALLOON_SET_FLOOR) {
 		WRITE_ONCE(vm->admin.floor_pages, c.floor_pages);
 		WRITE_ONCE(vm->admin.floor_set, true);
@@ -160,7 +168,7 @@ static long admin_set_balloon(void __user *argp)
 	} else {
 		r = 0;
 	}
-	mutex_unlock(&minivmm_vms_lock);
+	mutex_unlock(&vm->admin.lock);
 	/* An auto VM gets its first target at once. */
 	if (!r && (c.flags & MINIVMM_BALLOON_SET_MODE))
 		minivmm_monitor_kick();

@@ -2,9 +2,15 @@
 /*
  * Peek at the VMM's page tables without taking page-table locks, as
  * statistics may: an entry that changes under the walk is counted as it
- * was or as it is. The caller holds the mmap lock (no page table goes
- * away, except PTE tables that khugepaged frees after an RCU grace period
- * on newer kernels: each PMD's table is read under rcu_read_lock()).
+ * was or as it is. The caller holds the mmap lock and, when it is not a
+ * thread of the VMM, a reference on the mm (mmget_not_zero()). Only the
+ * parts of the range inside a VMA are walked, VMA by VMA: munmap frees
+ * page tables only of VMAs it has already taken out of the tree (under
+ * the mmap lock for writing), so the tables of a VMA found here stay
+ * (PTE tables that khugepaged frees after an RCU grace period on newer
+ * kernels are read under rcu_read_lock()). VM_PFNMAP and VM_IO mappings
+ * are not walked. Linux's walk_page_range() would take each table's lock
+ * too, but it is not exported to modules.
  */
 #include <linux/mm.h>
 #include <linux/pgtable.h>
@@ -46,26 +52,12 @@ static void count_ptes(pmd_t pmd, unsigned long addr, unsigned long n,
 	rcu_read_unlock();
 }
 
-/**
- * minivmm_hva_peek() - count resident and swapped pages of a user range
- * @mm: the address space; the caller holds its mmap lock.
- * @hva: page-aligned start.
- * @npages: 4 KiB pages.
- * @swapped_bits: if not NULL, bit @bit0 + i is set for each swapped page
- *	i (bits of other pages are left alone).
- * @bit0: bit of @swapped_bits standing for the first page.
- * @cnt: zeroed, then filled in.
- *
- * May sleep (it reschedules between page tables).
- */
-void minivmm_hva_peek(struct mm_struct *mm, unsigned long hva,
-		      unsigned long npages, unsigned long *swapped_bits,
-		      unsigned long bit0, struct minivmm_hva_counts *cnt)
+/* Walk [addr, end), inside one VMA; bits count from @hva. */
+static void peek_range(struct mm_struct *mm, unsigned long hva,
+		       unsigned long addr, unsigned long end,
+		       unsigned long *swapped_bits, unsigned long bit0,
+		       struct minivmm_hva_counts *cnt)
 {
-	unsigned long addr = hva, end = hva + npages * PAGE_SIZE;
-
-	cnt->present = 0;
-	cnt->swapped = 0;
 	while (addr < end) {
 		unsigned long next = min(pmd_addr_end(addr, end), end);
 		unsigned long n = (next - addr) >> PAGE_SHIFT;
@@ -100,5 +92,41 @@ void minivmm_hva_peek(struct mm_struct *mm, unsigned long hva,
 next:
 		addr = next;
 		cond_resched();
+	}
+}
+
+/**
+ * minivmm_hva_peek() - count resident and swapped pages of a user range
+ * @mm: the address space; the caller holds its mmap lock and a reference
+ *	on its users (mmget_not_zero(), or is one of its threads).
+ * @hva: page-aligned start.
+ * @npages: 4 KiB pages.
+ * @swapped_bits: if not NULL, bit @bit0 + i is set for each swapped page
+ *	i (bits of other pages are left alone).
+ * @bit0: bit of @swapped_bits standing for the first page.
+ * @cnt: zeroed, then filled in. Pages outside every VMA and in VM_PFNMAP
+ *	or VM_IO mappings count as neither.
+ *
+ * May sleep (it reschedules between page tables).
+ */
+void minivmm_hva_peek(struct mm_struct *mm, unsigned long hva,
+		      unsigned long npages, unsigned long *swapped_bits,
+		      unsigned long bit0, struct minivmm_hva_counts *cnt)
+{
+	unsigned long addr = hva, end = hva + npages * PAGE_SIZE;
+	struct vm_area_struct *vma;
+
+	cnt->present = 0;
+	cnt->swapped = 0;
+	mmap_assert_locked(mm);
+	while (addr < end) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= end)
+			break;
+		addr = max(addr, vma->vm_start);
+		if (!(vma->vm_flags & (VM_PFNMAP | VM_IO)))
+			peek_range(mm, hva, addr, min(end, vma->vm_end),
+				   swapped_bits, bit0, cnt);
+		addr = vma->vm_end;
 	}
 }

@@ -62,7 +62,8 @@ static bool range_mapped(struct mm_struct *mm, u64 start, u64 len)
  *
  * A changed or deleted slot loses its second-level mappings first.
  * Return: 0; -EINVAL for bad arguments (see minivmm_region_check());
- * -EEXIST for an overlap; -EFAULT when the userspace range is not mapped.
+ * -EEXIST for an overlap with another slot or an in-kernel device's
+ * window; -EFAULT when the userspace range is not mapped.
  */
 int minivmm_set_memory_region(struct minivmm_vm *vm,
 			      const struct minivmm_memory_region *r)
@@ -80,6 +81,12 @@ int minivmm_set_memory_region(struct minivmm_vm *vm,
 	ret = minivmm_region_check(r, ranges, MINIVMM_MAX_GPA, TASK_SIZE_MAX);
 	if (ret)
 		goto out;
+	/* Device windows are written under vm->lock too: stable here. */
+	if (r->memory_size &&
+	    minivmm_mmio_overlaps(vm, r->guest_phys_addr, r->memory_size)) {
+		ret = -EEXIST;
+		goto out;
+	}
 	if (r->memory_size && !range_mapped(vm->mm, r->userspace_addr, r->memory_size)) {
 		ret = -EFAULT;
 		goto out;

@@ -9,9 +9,46 @@
 #include "mmio.h"
 
 /**
+ * minivmm_mmio_overlaps() - does a guest-physical range meet a device window?
+ * @vm: the VM; the caller holds vm->lock or vm->mmio_lock (the table is
+ *	written with both held).
+ * @gpa: first byte.
+ * @size: bytes.
+ *
+ * Return: true when [@gpa, @gpa + @size) overlaps an in-kernel device.
+ */
+bool minivmm_mmio_overlaps(struct minivmm_vm *vm, u64 gpa, u64 size)
+{
+	int i;
+
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
+		const struct minivmm_mmio_dev *d = vm->mmio_devs[i];
+
+		if (d && gpa < d->base + d->size && d->base < gpa + size)
+			return true;
+	}
+	return false;
+}
+
+/* Does [gpa, gpa + size) overlap a memory slot? Under vm->lock. */
+static bool slots_overlap(struct minivmm_vm *vm, u64 gpa, u64 size)
+{
+	int i;
+
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
+		const struct minivmm_memslot *s = &vm->slots[i];
+
+		if (s->size && gpa < s->gpa + s->size && s->gpa < gpa + size)
+			return true;
+	}
+	return false;
+}
+
+/**
  * minivmm_mmio_register() - let an in-kernel device claim a range
  * @vm: the VM.
- * @dev: the device; its range must not overlap guest RAM or another device.
+ * @dev: the device; no byte of its range may be guest RAM or another
+ *	device's (MINIVMM_SET_MEMORY_REGION refuses the reverse).
  *
  * Return: 0; -EEXIST for an overlap; -ENOSPC when the table is full.
  */
@@ -19,26 +56,21 @@ int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev)
 {
 	int i, free = -1, r = 0;
 
+	if (!dev->size || dev->base + dev->size < dev->base)
+		return -EINVAL;
 	mutex_lock(&vm->mmio_lock);
-	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
-		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
-
-		if (!d) {
-			if (free < 0)
-				free = i;
-			continue;
-		}
-		if (dev->base < d->base + d->size && d->base < dev->base + dev->size)
-			r = -EEXIST;
-	}
 	mutex_lock(&vm->lock);
-	if (!r && minivmm_find_slot(vm, dev->base))
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++)
+		if (!vm->mmio_devs[i] && free < 0)
+			free = i;
+	if (minivmm_mmio_overlaps(vm, dev->base, dev->size) ||
+	    slots_overlap(vm, dev->base, dev->size))
 		r = -EEXIST;
-	mutex_unlock(&vm->lock);
-	if (!r && free < 0)
+	else if (free < 0)
 		r = -ENOSPC;
-	if (!r)
+	else
 		vm->mmio_devs[free] = dev;
+	mutex_unlock(&vm->lock);
 	mutex_unlock(&vm->mmio_lock);
 	return r;
 }
@@ -53,9 +85,11 @@ void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev
 	int i;
 
 	mutex_lock(&vm->mmio_lock);
+	mutex_lock(&vm->lock);
 	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++)
 		if (vm->mmio_devs[i] == dev)
 			vm->mmio_devs[i] = NULL;
+	mutex_unlock(&vm->lock);
 	mutex_unlock(&vm->mmio_lock);
 }
 
@@ -90,6 +124,33 @@ int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
 	}
 	mutex_unlock(&vm->mmio_lock);
 	return r;
+}
+
+/**
+ * minivmm_mmio_service() - let devices do the work they left for later
+ * @vm: the VM; called from a vCPU thread before it enters the guest, when
+ *	vm->mmio_service is set.
+ *
+ * Each device does a bounded amount (it stops early for a signal), so
+ * the caller enters the guest, or returns to userspace, soon after.
+ */
+void minivmm_mmio_service(struct minivmm_vm *vm)
+{
+	bool more = false;
+	int i;
+
+	if (mutex_lock_killable(&vm->mmio_lock))
+		return;
+	WRITE_ONCE(vm->mmio_service, false);
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
+		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
+
+		if (d && d->service && d->service(d))
+			more = true;
+	}
+	if (more)
+		WRITE_ONCE(vm->mmio_service, true);
+	mutex_unlock(&vm->mmio_lock);
 }
 
 /**

@@ -16,6 +16,9 @@ struct minivmm_vm;
  * @size: bytes.
  * @read: read @len (1, 2, 4, 8) bytes at offset @off into *@val.
  * @write: write @len bytes of @val at offset @off.
+ * @service: optional; work the device left for later (a bounded budget
+ *	per access), done before a vCPU of the VM enters the guest while
+ *	vm->mmio_service is set; returns true while work remains.
  * @priv: the device.
  */
 struct minivmm_mmio_dev {
@@ -23,6 +26,7 @@ struct minivmm_mmio_dev {
 	u64 size;
 	int (*read)(struct minivmm_mmio_dev *dev, u64 off, u32 len, u64 *val);
 	int (*write)(struct minivmm_mmio_dev *dev, u64 off, u32 len, u64 val);
+	bool (*service)(struct minivmm_mmio_dev *dev);
 	void *priv;
 };
 
@@ -30,8 +34,10 @@ struct minivmm_mmio_dev {
 
 int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
 void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
+bool minivmm_mmio_overlaps(struct minivmm_vm *vm, u64 gpa, u64 size);
 int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
 			  u64 *val);
+void minivmm_mmio_service(struct minivmm_vm *vm);
 int minivmm_read_guest(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len);
 
 #endif /* MINIVMM_MMIO_H */

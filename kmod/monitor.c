@@ -9,10 +9,13 @@
  * than at the next tick; it frees nothing itself (balloon inflation needs
  * the guests' cooperation, which reclaim cannot wait for).
  *
- * Locking: monitor_lock serialises steps and policy changes; a step then
- * takes minivmm_vms_lock (VM admin state), then each VM's mmio_lock
- * (through the balloon calls). The shrinker takes no lock at all: it may
- * run inside an allocation made under any of them.
+ * Locking: monitor_lock serialises steps and policy changes; a step takes
+ * a snapshot of the VMs (minivmm_registry_snapshot(): minivmm_vms_lock only
+ * for the list), then each VM's mmio_lock (through the balloon calls) and,
+ * to set a target, the VM's admin.lock. A VM stuck in a slow access stalls
+ * the monitor, never the creation or destruction of VMs. The shrinker
+ * takes no lock at all: it may run inside an allocation made under any of
+ * them.
  */
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -77,7 +80,7 @@ static bool sample_vm(struct minivmm_vm *vm, u64 now)
 	s->actual_pages = st.actual_pages;
 	s->floor_pages = minivmm_vm_floor_pages(vm, ram);
 	s->ceiling_pages = minivmm_vm_ceiling_pages(vm, ram);
-	s->auto_mode = vm->admin.mode == MINIVMM_BALLOON_AUTO;
+	s->auto_mode = READ_ONCE(vm->admin.mode) == MINIVMM_BALLOON_AUTO;
 	s->stats_valid = false;
 	s->guest_free_pages = 0;
 	if (st.stats_timestamp_ns &&
@@ -118,32 +121,24 @@ static void monitor_step(void)
 	struct minivmm_vm_decision *out = NULL;
 	struct minivmm_policy_summary sum;
 	enum minivmm_host_state prev = state;
-	struct minivmm_vm_admin *a;
+	struct minivmm_vm **snap = NULL;
 	struct step_vm *vms = NULL;
-	unsigned int n = 0, m, i, cap = 0;
+	unsigned int n = 0, m, i;
+	int cap;
 	u64 total = totalram_pages(), avail = si_mem_available();
 	u64 now = ktime_get_ns();
 	long room = 0;
 
-	mutex_lock(&minivmm_vms_lock);
-	list_for_each_entry(a, &minivmm_vms, node)
-		cap++;
-	if (cap) {
+	cap = minivmm_registry_snapshot(&snap);
+	if (cap > 0) {
 		vms = kcalloc(cap, sizeof(*vms), GFP_KERNEL);
 		samples = kcalloc(cap, sizeof(*samples), GFP_KERNEL);
 		out = kcalloc(cap, sizeof(*out), GFP_KERNEL);
-		if (!vms || !samples || !out)
-			cap = 0;	/* a step without VMs */
 	}
-	list_for_each_entry(a, &minivmm_vms, node) {
-		struct minivmm_vm *vm = container_of(a, struct minivmm_vm, admin);
-
-		if (n == cap)
-			break;
-		if (!refcount_inc_not_zero(&vm->users))
-			continue;
-		vms[n].vm = vm;
-		vms[n].has_balloon = sample_vm(vm, now);
+	/* Without memory: a step without VMs. No global lock from here. */
+	for (i = 0; vms && samples && out && i < cap; i++) {
+		vms[n].vm = snap[i];
+		vms[n].has_balloon = sample_vm(snap[i], now);
 		n++;
 	}
 
@@ -169,17 +164,21 @@ static void monitor_step(void)
 			room += samples[m].mem_pages -
 				min(samples[m].mem_pages,
 				    samples[m].target_pages);
-			if (enabled && d->changed)
-				minivmm_vm_balloon_set_target(vm,
-					min_t(u64, d->new_target_pages,
-					      U32_MAX));
+			if (enabled && d->changed) {
+				/* Unless the administrator took it meanwhile. */
+				mutex_lock(&vm->admin.lock);
+				if (READ_ONCE(vm->admin.mode) ==
+				    MINIVMM_BALLOON_AUTO)
+					minivmm_vm_balloon_set_target(vm,
+						min_t(u64, d->new_target_pages,
+						      U32_MAX));
+				mutex_unlock(&vm->admin.lock);
+			}
 		}
 		m++;
 	}
-	mutex_unlock(&minivmm_vms_lock);
 
-	for (i = 0; i < n; i++)
-		minivmm_vm_put(vms[i].vm);
+	minivmm_registry_snapshot_put(snap, max(cap, 0));
 	kfree(out);
 	kfree(samples);
 	kfree(vms);

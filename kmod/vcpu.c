@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -110,6 +111,9 @@ long minivmm_vcpu_run(struct minivmm_vcpu *vcpu)
 	} else {
 		run->exit_reason = MINIVMM_EXIT_UNKNOWN;
 		do {
+			/* Device work left by a bounded MMIO access. */
+			if (READ_ONCE(vcpu->vm->mmio_service))
+				minivmm_mmio_service(vcpu->vm);
 			r = minivmm_x86_vcpu_enter(vcpu);
 			if (r == MINIVMM_RUN_RESUME)
 				cond_resched();
@@ -219,6 +223,7 @@ void minivmm_vcpu_destroy(struct minivmm_vcpu *vcpu)
 int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id)
 {
 	struct minivmm_vcpu *vcpu;
+	s64 bytes;
 	int r, fd;
 
 	if (id >= MINIVMM_MAX_VCPUS)
@@ -248,18 +253,27 @@ int minivmm_vcpu_create(struct minivmm_vm *vm, unsigned long id)
 		goto free_x86;
 	refcount_inc(&vm->users);
 	/* The vCPU with its backend state, run page, VMCS page, FPU and CPUID. */
-	atomic64_add(minivmm_arch->vcpu_size + 2 * PAGE_SIZE + minivmm_x86_vcpu_bytes(vcpu),
-		     &vm->stats.kernel_bytes);
+	bytes = minivmm_arch->vcpu_size + 2 * PAGE_SIZE + minivmm_x86_vcpu_bytes(vcpu);
+	atomic64_add(bytes, &vm->stats.kernel_bytes);
+	/*
+	 * Publish before the fd exists: once userspace holds the fd it may
+	 * RUN, and minivmm_request_all() must see every vCPU that can run.
+	 * The fd is installed last, as in KVM's kvm_vm_ioctl_create_vcpu().
+	 */
+	smp_store_release(&vm->vcpus[id], vcpu);
+	vm->nr_vcpus++;
 	fd = anon_inode_getfd("minivmm-vcpu", &minivmm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
+		/* Unpublish; nothing could run it, but requesters may look. */
+		vm->nr_vcpus--;
+		WRITE_ONCE(vm->vcpus[id], NULL);
+		synchronize_rcu();
+		atomic64_sub(bytes, &vm->stats.kernel_bytes);
 		refcount_dec(&vm->users);
 		r = fd;
 		minivmm_arch->vcpu_free(vcpu);
 		goto free_x86;
 	}
-	/* Published last: minivmm_request_all() may look at it from now on. */
-	smp_store_release(&vm->vcpus[id], vcpu);
-	vm->nr_vcpus++;
 	mutex_unlock(&vm->lock);
 	return fd;
 

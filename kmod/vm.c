@@ -21,6 +21,7 @@
 #include "vm_balloon.h"
 #include "paging_stats.h"
 #include "vm_registry.h"
+#include "vm_sysfs.h"
 #include "x86/x86.h"
 
 atomic_long_t minivmm_table_pages = ATOMIC_LONG_INIT(0);
@@ -30,6 +31,8 @@ static void vm_destroy(struct minivmm_vm *vm)
 {
 	int i;
 
+	/* Waits for sysfs readers of this VM; they take no lock. */
+	minivmm_vm_sysfs_remove(vm);
 	minivmm_registry_remove(vm);
 	minivmm_balloon_destroy(vm);
 	minivmm_mmu_notifier_unregister(vm);
@@ -186,6 +189,8 @@ int minivmm_vm_create(void)
 		goto arch_destroy;
 	atomic_inc(&minivmm_nr_vms);
 	minivmm_registry_add(vm);
+	/* A failure there is logged; the VM works without its directory. */
+	minivmm_vm_sysfs_add(vm);
 	fd = anon_inode_getfd("minivmm-vm", &minivmm_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		/* vm_destroy() undoes everything, module reference included. */

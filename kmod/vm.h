@@ -66,8 +66,12 @@ struct minivmm_vm_stats {
 
 /**
  * struct minivmm_vm_admin - what the administrator and the monitor keep of
- *	a VM (kmod/vm_registry.c, kmod/monitor.c); under minivmm_vms_lock
- * @node: in the registry's list, by increasing @id.
+ *	a VM (kmod/vm_registry.c, kmod/admin.c, kmod/monitor.c)
+ * @node: in the registry's list, by increasing @id (minivmm_vms_lock).
+ * @lock: orders the administrator's changes of @mode, @floor_pages,
+ *	@ceiling_pages and the target with the monitor's; before mmio_lock.
+ *	Single fields are read with READ_ONCE() without it; @sample and
+ *	@unresponsive are the monitor's (under its monitor_lock).
  * @id: host-wide id (from 1).
  * @owner_pid: thread-group id of the creator.
  * @owner_comm: its command.
@@ -83,6 +87,7 @@ struct minivmm_vm_stats {
  */
 struct minivmm_vm_admin {
 	struct list_head node;
+	struct mutex lock;
 	u32 id;
 	pid_t owner_pid;
 	char owner_comm[TASK_COMM_LEN];
@@ -137,7 +142,9 @@ struct minivmm_memslot {
  * @mn_registered: @mn is live.
  * @stats: memory statistics.
  * @mmio_lock: protects @mmio_devs and serialises their handlers.
- * @mmio_devs: in-kernel devices claiming guest-physical ranges.
+ * @mmio_devs: in-kernel devices claiming guest-physical ranges; written
+ *	with both @mmio_lock and @lock held, read under either.
+ * @mmio_service: a device left work for vCPU entries (minivmm_mmio_service()).
  * @admin: registry, administrator and monitor state.
  * @arch: x86 state: the second-level page tables.
  */
@@ -156,6 +163,7 @@ struct minivmm_vm {
 	struct minivmm_vm_stats stats;
 	struct mutex mmio_lock;
 	struct minivmm_mmio_dev *mmio_devs[MINIVMM_MAX_MMIO_DEVS];
+	bool mmio_service;
 	struct minivmm_vm_admin admin;
 	struct minivmm_vm_arch arch;
 };

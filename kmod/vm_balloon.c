@@ -15,9 +15,14 @@
  * Before the zap, the run's page-table entries are peeked at: pages the
  * host had swapped out count as "ballooned while swapped", and are
  * remembered so that deflating them later counts a swap-in saved.
- * A per-VM bitmap records the ballooned frames, sized from the highest
- * slot end when the device is created: frames of slots added later above
- * that are refused (counted in invalid_requests).
+ * Per-slot bitmaps record the ballooned frames: one pair (ballooned,
+ * swapped) for each writable slot that exists when the device is created,
+ * sized by the slot (not by the highest guest-physical address, which a
+ * VMM may put anywhere below 2^46) and charged to the caller's memory
+ * cgroup. Frames outside those ranges (slots added later, frames above
+ * the 2^32 a PFN can name) are refused and counted in invalid_requests.
+ * A VM whose writable slots hold more than BALLOON_MAX_RAM_PFNS frames
+ * gets no balloon (-E2BIG).
  *
  * Locking: every device call runs under vm->mmio_lock (MMIO handlers are
  * called with it held by minivmm_mmio_dispatch(); the ioctls and the stats
@@ -36,6 +41,7 @@
 #include <linux/mmap_lock.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -44,9 +50,17 @@
 #include "hva_peek.h"
 #include "vm_balloon.h"
 #include "common/balloon_dev.h"
+#include "common/memslot_check.h"
 
 /* Notifications served per QueueNotify write before leaving the rest. */
 #define BALLOON_PROCESS_ROUNDS	64
+/*
+ * Frames walked per QueueNotify (or per later service at a vCPU entry)
+ * before the rest waits on the ring: with chains of at most 65536 frames
+ * (MINIVMM_BALLOON_MAX_PFN_BYTES), one hold of mmio_lock walks at most
+ * about 320 Ki frames.
+ */
+#define BALLOON_WORK_BUDGET	(256u * 1024)
 /* Shortest statistics period. */
 #define BALLOON_STATS_MIN_MS	100
 /* Longest run of frames released with one zap (1 GiB). */
@@ -55,6 +69,22 @@
 #define BALLOON_MAX_GPA		(1ULL << 52)
 /* Highest frame a virtio-balloon PFN (le32) can name, plus one. */
 #define BALLOON_MAX_PFNS	(1ULL << 32)
+/* Most frames the bitmaps may cover: 1 TiB of guest RAM (2 x 32 MiB). */
+#define BALLOON_MAX_RAM_PFNS	(1ULL << 28)
+
+/**
+ * struct balloon_range - the frames of one writable slot at creation
+ * @first: first frame.
+ * @nr: frames (0: unused entry).
+ * @bits: ballooned frames, bit i for frame @first + i.
+ * @swapped: frames that were in host swap when inflated.
+ */
+struct balloon_range {
+	u64 first;
+	u64 nr;
+	unsigned long *bits;
+	unsigned long *swapped;
+};
 
 /**
  * struct minivmm_balloon - the balloon device of one VM
@@ -63,13 +93,19 @@
  * @irq_vector: vector queued on vCPU 0 on interrupts.
  * @stats_interval_ms: statistics period, 0 for none.
  * @stats_work: asks the guest for statistics every @stats_interval_ms.
- * @bitmap: ballooned frames; @nr_pfns bits.
- * @swapped: frames that were in host swap when inflated; @nr_pfns bits.
+ * @ranges: the frames the device accepts, with their bitmaps.
+ * @nr_ranges: entries of @ranges in use.
+ * @last_range: the range of the last frame looked up (a cache).
  * @run_pfn: first frame of the run of inflated frames not yet released.
  * @run_len: frames in it (0: no run).
  * @run_slot_end: end frame of the slot holding the run.
- * @nr_pfns: frames the bitmap covers.
- * @balloon_pages: bits set in @bitmap.
+ * @run_range: the range holding the run.
+ * @bitmap_bytes: bytes of all bitmaps.
+ * @balloon_pages: bits set in the ranges' @bits.
+ * @work: frames walked since the current notification or service began.
+ * @yielded: the check hook said to stop; the rest waits.
+ * @pending_queues: queues with chains left on the ring by a budget or a
+ *	signal, served before the next guest entry of any vCPU.
  * @log_rs: limits the log lines about this device's stops.
  * @inflated_pages: frames accepted for inflation.
  * @deflated_pages: frames accepted for deflation.
@@ -87,13 +123,18 @@ struct minivmm_balloon {
 	u32 irq_vector;
 	u32 stats_interval_ms;
 	struct delayed_work stats_work;
-	unsigned long *bitmap;
-	unsigned long *swapped;
-	u64 nr_pfns;
+	struct balloon_range ranges[MINIVMM_MAX_MEMSLOTS];
+	unsigned int nr_ranges;
+	struct balloon_range *last_range;
 	u64 run_pfn;
 	u64 run_len;
 	u64 run_slot_end;
+	struct balloon_range *run_range;
+	size_t bitmap_bytes;
 	u64 balloon_pages;
+	u32 work;
+	bool yielded;
+	unsigned long pending_queues;
 	struct ratelimit_state log_rs;
 	u64 inflated_pages;
 	u64 deflated_pages;
@@ -208,13 +249,14 @@ static int gmem_write(void *ctx, __u64 gpa, const void *buf, __u32 len)
  * range must lie inside one writable slot. vm->lock is held across the
  * zap so that the slot cannot go away (and its memory be reused by the
  * VMM) in between. If @swapped is set, host-swapped pages of the range
- * get their bit set there and are counted as ballooned while swapped.
+ * get their bit set there (from bit @bit0) and are counted as ballooned
+ * while swapped.
  * Return: 0 (bytes released added to released_bytes; memory that cannot be
  * zapped, e.g. mlock()ed or hugetlbfs, is kept), or -EINVAL for a range
  * outside guest RAM.
  */
 static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size,
-			   unsigned long *swapped)
+			   unsigned long *swapped, u64 bit0)
 {
 	struct minivmm_vm *vm = bl->vm;
 	const struct minivmm_memslot *s;
@@ -242,7 +284,7 @@ static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size,
 			       VM_MIXEDMAP))) {
 		if (swapped) {
 			minivmm_hva_peek(vm->mm, hva, size >> PAGE_SHIFT,
-					 swapped, gpa >> PAGE_SHIFT, &cnt);
+					 swapped, bit0, &cnt);
 			atomic64_add(cnt.swapped, &vm->stats.ballooned_swapped);
 		}
 		minivmm_zap_user_range(vma, hva, size);
@@ -263,12 +305,33 @@ static void balloon_flush_run(struct minivmm_balloon *bl)
 	 * leaves its frames ballooned but unreleased.
 	 */
 	balloon_release(bl, bl->run_pfn << PAGE_SHIFT,
-			bl->run_len << PAGE_SHIFT, bl->swapped);
+			bl->run_len << PAGE_SHIFT, bl->run_range->swapped,
+			bl->run_pfn - bl->run_range->first);
 	bl->run_len = 0;
 }
 
+/* The range holding @pfn, or NULL. */
+static struct balloon_range *balloon_range_of(struct minivmm_balloon *bl,
+					      u64 pfn)
+{
+	struct balloon_range *r = bl->last_range;
+	unsigned int i;
+
+	if (r && pfn - r->first < r->nr)
+		return r;
+	for (i = 0; i < bl->nr_ranges; i++) {
+		r = &bl->ranges[i];
+		if (pfn - r->first < r->nr) {
+			bl->last_range = r;
+			return r;
+		}
+	}
+	return NULL;
+}
+
 /* Start a run at @pfn (0), or -EINVAL when it is not in writable RAM. */
-static int balloon_start_run(struct minivmm_balloon *bl, u64 pfn)
+static int balloon_start_run(struct minivmm_balloon *bl, u64 pfn,
+			     struct balloon_range *range)
 {
 	struct minivmm_vm *vm = bl->vm;
 	const struct minivmm_memslot *s;
@@ -279,7 +342,9 @@ static int balloon_start_run(struct minivmm_balloon *bl, u64 pfn)
 	if (s && !(s->flags & MINIVMM_MEM_READONLY)) {
 		bl->run_pfn = pfn;
 		bl->run_len = 1;
-		bl->run_slot_end = (s->gpa + s->size) >> PAGE_SHIFT;
+		bl->run_slot_end = min((s->gpa + s->size) >> PAGE_SHIFT,
+				       range->first + range->nr);
+		bl->run_range = range;
 		r = 0;
 	}
 	mutex_unlock(&vm->lock);
@@ -289,8 +354,9 @@ static int balloon_start_run(struct minivmm_balloon *bl, u64 pfn)
 static int host_inflate_pfn(void *ctx, __u32 pfn)
 {
 	struct minivmm_balloon *bl = ctx;
+	struct balloon_range *range = balloon_range_of(bl, pfn);
 
-	if (pfn >= bl->nr_pfns || test_bit(pfn, bl->bitmap)) {
+	if (!range || test_bit(pfn - range->first, range->bits)) {
 		bl->invalid++;
 		return -EINVAL;
 	}
@@ -299,12 +365,12 @@ static int host_inflate_pfn(void *ctx, __u32 pfn)
 		bl->run_len++;
 	} else {
 		balloon_flush_run(bl);
-		if (balloon_start_run(bl, pfn)) {
+		if (balloon_start_run(bl, pfn, range)) {
 			bl->invalid++;
 			return -EINVAL;
 		}
 	}
-	__set_bit(pfn, bl->bitmap);
+	__set_bit(pfn - range->first, range->bits);
 	bl->balloon_pages++;
 	bl->inflated_pages++;
 	return 0;
@@ -313,15 +379,16 @@ static int host_inflate_pfn(void *ctx, __u32 pfn)
 static int host_deflate_pfn(void *ctx, __u32 pfn)
 {
 	struct minivmm_balloon *bl = ctx;
+	struct balloon_range *range = balloon_range_of(bl, pfn);
 
-	if (pfn >= bl->nr_pfns || !test_bit(pfn, bl->bitmap)) {
+	if (!range || !test_bit(pfn - range->first, range->bits)) {
 		bl->invalid++;
 		return -EINVAL;
 	}
 	/* The page faults back in, zeroed, when the guest touches it. */
 	balloon_flush_run(bl);
-	__clear_bit(pfn, bl->bitmap);
-	if (__test_and_clear_bit(pfn, bl->swapped))
+	__clear_bit(pfn - range->first, range->bits);
+	if (__test_and_clear_bit(pfn - range->first, range->swapped))
 		atomic64_inc(&bl->vm->stats.swapins_saved);
 	bl->balloon_pages--;
 	bl->deflated_pages++;
@@ -335,7 +402,7 @@ static int host_report_pages(void *ctx, __u64 pfn, __u64 npages)
 
 	if (npages && pfn < BALLOON_MAX_PFNS && npages <= BALLOON_MAX_PFNS)
 		r = balloon_release(bl, pfn << PAGE_SHIFT, npages << PAGE_SHIFT,
-				    NULL);
+				    NULL, 0);
 	if (r) {
 		bl->invalid++;
 		return r;
@@ -356,21 +423,28 @@ static void host_stats(void *ctx, const struct minivmm_balloon_stats *st)
 static void host_reset(void *ctx)
 {
 	struct minivmm_balloon *bl = ctx;
+	unsigned int i;
 
 	/* A reset device has forgotten the balloon: the guest owns it all. */
 	balloon_flush_run(bl);
-	bitmap_zero(bl->bitmap, bl->nr_pfns);
-	bitmap_zero(bl->swapped, bl->nr_pfns);
+	for (i = 0; i < bl->nr_ranges; i++) {
+		bitmap_zero(bl->ranges[i].bits, bl->ranges[i].nr);
+		bitmap_zero(bl->ranges[i].swapped, bl->ranges[i].nr);
+	}
 	bl->balloon_pages = 0;
 }
 
 static void host_irq(void *ctx, bool level)
 {
 	struct minivmm_balloon *bl = ctx;
-	struct minivmm_vcpu *vcpu = READ_ONCE(bl->vm->vcpus[0]);
+	struct minivmm_vcpu *vcpu;
 
+	/* RCU: a vCPU whose fd could not be installed is unpublished. */
+	rcu_read_lock();
+	vcpu = READ_ONCE(bl->vm->vcpus[0]);
 	if (level && vcpu)
 		minivmm_vcpu_raise_irq(vcpu, bl->irq_vector);
+	rcu_read_unlock();
 }
 
 static void host_mem_barrier(enum minivmm_barrier kind)
@@ -421,6 +495,68 @@ static void balloon_log_stop(struct minivmm_balloon *bl, bool was)
 		minivmm_balloon_error_str(err), err);
 }
 
+/*
+ * The device model asks every 64 frames and between chains. Reschedule;
+ * a fatal signal aborts (the VM goes away with its process); between
+ * chains a pending signal or a spent budget leaves the rest on the ring,
+ * so RUN returns promptly and other users of mmio_lock get their turn.
+ */
+static int host_check(void *ctx, bool between_chains)
+{
+	struct minivmm_balloon *bl = ctx;
+
+	cond_resched();
+	if (fatal_signal_pending(current))
+		return MINIVMM_BALLOON_ABORT;
+	if (!between_chains) {
+		bl->work += 64;
+		return MINIVMM_BALLOON_GO_ON;
+	}
+	if (bl->work >= BALLOON_WORK_BUDGET || signal_pending(current)) {
+		bl->yielded = true;
+		return MINIVMM_BALLOON_YIELD;
+	}
+	return MINIVMM_BALLOON_GO_ON;
+}
+
+/*
+ * Serve queue @index until drained, refused, out of budget or signalled;
+ * remember it in pending_queues when chains are left. Under mmio_lock.
+ */
+static void balloon_serve(struct minivmm_balloon *bl, u32 index)
+{
+	int r, rounds = 0;
+
+	do
+		r = minivmm_balloon_process(&bl->dev, index);
+	while (r == 1 && !bl->yielded && ++rounds < BALLOON_PROCESS_ROUNDS);
+	if (r == 1) {
+		set_bit(index, &bl->pending_queues);
+		WRITE_ONCE(bl->vm->mmio_service, true);
+	} else {
+		clear_bit(index, &bl->pending_queues);
+	}
+}
+
+/* minivmm_mmio_dev.service: chains left on the ring. Under mmio_lock. */
+static bool balloon_service(struct minivmm_mmio_dev *d)
+{
+	struct minivmm_balloon *bl = d->priv;
+	bool was = balloon_needs_reset(bl);
+	unsigned long q;
+
+	bl->work = 0;
+	bl->yielded = false;
+	for_each_set_bit(q, &bl->pending_queues, MINIVMM_VMMIO_MAX_QUEUES) {
+		if (bl->yielded)
+			break;
+		balloon_serve(bl, q);
+	}
+	balloon_flush_run(bl);
+	balloon_log_stop(bl, was);
+	return bl->pending_queues;
+}
+
 static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
 			      u64 val)
 {
@@ -429,10 +565,26 @@ static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
 	bool was = balloon_needs_reset(bl);
 	int r, rounds = 0;
 
+	bl->work = 0;
+	bl->yielded = false;
 	r = minivmm_balloon_mmio_write(b, off, len, val);
-	if (off == VIRTIO_MMIO_QUEUE_NOTIFY && len == 4)
-		while (r == 1 && ++rounds < BALLOON_PROCESS_ROUNDS)
+	if (off == VIRTIO_MMIO_QUEUE_NOTIFY && len == 4) {
+		while (r == 1 && !bl->yielded && ++rounds < BALLOON_PROCESS_ROUNDS)
 			r = minivmm_balloon_process(b, (u32)val);
+		if (r == 1 && val < MINIVMM_VMMIO_MAX_QUEUES) {
+			/* The rest before the next guest entry. */
+			set_bit(val, &bl->pending_queues);
+			WRITE_ONCE(bl->vm->mmio_service, true);
+		}
+	}
+	/* Notifications served at DRIVER_OK that yielded: all queues later. */
+	if (bl->yielded && off != VIRTIO_MMIO_QUEUE_NOTIFY) {
+		bl->pending_queues |= GENMASK(MINIVMM_VMMIO_MAX_QUEUES - 1, 0);
+		WRITE_ONCE(bl->vm->mmio_service, true);
+	}
+	/* A reset or a stop forgets what was left on the rings. */
+	if (!minivmm_vmmio_live(&b->mmio))
+		bl->pending_queues = 0;
 	/*
 	 * Requests are served on QueueNotify and, for notifications that
 	 * came before it, on DRIVER_OK; ignored writes (r < 0) are handled
@@ -464,24 +616,31 @@ static void balloon_stats_work(struct work_struct *work)
 						  struct minivmm_balloon,
 						  stats_work);
 	struct minivmm_vm *vm = bl->vm;
-	u32 interval;
+	bool mm = mmget_not_zero(vm->mm);
 	bool was;
 
 	/* Guest memory is the VMM's: borrow its address space. */
-	if (mmget_not_zero(vm->mm)) {
+	if (mm)
 		kthread_use_mm(vm->mm);
-		mutex_lock(&vm->mmio_lock);
+	mutex_lock(&vm->mmio_lock);
+	if (mm) {
 		was = balloon_needs_reset(bl);
 		minivmm_balloon_request_stats(&bl->dev);
 		balloon_log_stop(bl, was);
-		mutex_unlock(&vm->mmio_lock);
+	}
+	/*
+	 * Decided under mmio_lock, as balloon_set_interval() changes the
+	 * period and cancels: a period set to 0 while this ran is seen here,
+	 * or its cancel comes after this requeue.
+	 */
+	if (bl->stats_interval_ms)
+		schedule_delayed_work(&bl->stats_work,
+				      msecs_to_jiffies(bl->stats_interval_ms));
+	mutex_unlock(&vm->mmio_lock);
+	if (mm) {
 		kthread_unuse_mm(vm->mm);
 		mmput(vm->mm);
 	}
-	interval = READ_ONCE(bl->stats_interval_ms);
-	if (interval)
-		schedule_delayed_work(&bl->stats_work,
-				      msecs_to_jiffies(interval));
 }
 
 static bool all_zero(const u64 *v, unsigned int n)
@@ -494,18 +653,69 @@ static bool all_zero(const u64 *v, unsigned int n)
 	return true;
 }
 
-/* Frames the bitmap must cover: up to the highest slot end. */
-static u64 balloon_nr_pfns(struct minivmm_vm *vm)
+static void balloon_free_ranges(struct minivmm_balloon *bl)
 {
-	u64 end = 0;
+	unsigned int i;
+
+	for (i = 0; i < bl->nr_ranges; i++) {
+		kvfree(bl->ranges[i].bits);
+		kvfree(bl->ranges[i].swapped);
+	}
+	bl->nr_ranges = 0;
+}
+
+/*
+ * One range per writable slot, clipped to the frames a PFN can name, with
+ * bitmaps sized by the slot and charged to the caller's memory cgroup.
+ * Return: 0, -E2BIG when the slots hold more than BALLOON_MAX_RAM_PFNS
+ * frames, or -ENOMEM.
+ */
+static int balloon_alloc_ranges(struct minivmm_balloon *bl)
+{
+	struct minivmm_slot_range slots[MINIVMM_MAX_MEMSLOTS];
+	struct minivmm_vm *vm = bl->vm;
+	u64 total = 0;
 	int i;
 
 	mutex_lock(&vm->lock);
-	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++)
-		if (vm->slots[i].size)
-			end = max(end, vm->slots[i].gpa + vm->slots[i].size);
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
+		const struct minivmm_memslot *s = &vm->slots[i];
+
+		slots[i].gpa = s->gpa;
+		slots[i].size = (s->flags & MINIVMM_MEM_READONLY) ? 0 : s->size;
+	}
 	mutex_unlock(&vm->lock);
-	return min_t(u64, end >> PAGE_SHIFT, BALLOON_MAX_PFNS);
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
+		u64 first = slots[i].gpa >> PAGE_SHIFT;
+		u64 end = (slots[i].gpa + slots[i].size) >> PAGE_SHIFT;
+
+		end = min(end, BALLOON_MAX_PFNS);
+		if (!slots[i].size || first >= end)
+			continue;
+		total += end - first;
+		if (total > BALLOON_MAX_RAM_PFNS)
+			return -E2BIG;
+	}
+	for (i = 0; i < MINIVMM_MAX_MEMSLOTS; i++) {
+		struct balloon_range *r = &bl->ranges[bl->nr_ranges];
+		u64 first = slots[i].gpa >> PAGE_SHIFT;
+		u64 end = (slots[i].gpa + slots[i].size) >> PAGE_SHIFT;
+		size_t bytes;
+
+		end = min(end, BALLOON_MAX_PFNS);
+		if (!slots[i].size || first >= end)
+			continue;
+		bytes = BITS_TO_LONGS(end - first) * sizeof(unsigned long);
+		r->bits = kvzalloc(bytes, GFP_KERNEL_ACCOUNT);
+		r->swapped = kvzalloc(bytes, GFP_KERNEL_ACCOUNT);
+		bl->nr_ranges++;
+		if (!r->bits || !r->swapped)
+			return -ENOMEM;
+		r->first = first;
+		r->nr = end - first;
+		bl->bitmap_bytes += 2 * bytes;
+	}
+	return 0;
 }
 
 static long balloon_create(struct minivmm_vm *vm, void __user *argp)
@@ -522,12 +732,12 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 		.reset = host_reset,
 		.irq = host_irq,
 		.mem_barrier = host_mem_barrier,
+		.check = host_check,
 	};
 	struct minivmm_balloon_host_ops host = host_ops;
 	struct minivmm_gmem_ops gm = gm_ops;
 	struct minivmm_balloon_config cfg;
 	struct minivmm_balloon *bl;
-	size_t bitmap_bytes;
 	u64 features;
 	long r;
 
@@ -554,13 +764,8 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	bl->stats_interval_ms = cfg.stats_interval_ms;
 	INIT_DELAYED_WORK(&bl->stats_work, balloon_stats_work);
 	ratelimit_default_init(&bl->log_rs);
-	bl->nr_pfns = balloon_nr_pfns(vm);
-	bitmap_bytes = BITS_TO_LONGS(max_t(u64, bl->nr_pfns, 1)) *
-		       sizeof(unsigned long);
-	r = -ENOMEM;
-	bl->bitmap = kvzalloc(bitmap_bytes, GFP_KERNEL_ACCOUNT);
-	bl->swapped = kvzalloc(bitmap_bytes, GFP_KERNEL_ACCOUNT);
-	if (!bl->bitmap || !bl->swapped)
+	r = balloon_alloc_ranges(bl);
+	if (r)
 		goto free;
 	gm.ctx = bl;
 	host.ctx = bl;
@@ -572,6 +777,7 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	bl->mmio.size = MINIVMM_BALLOON_MMIO_SIZE;
 	bl->mmio.read = balloon_mmio_read;
 	bl->mmio.write = balloon_mmio_write;
+	bl->mmio.service = balloon_service;
 	bl->mmio.priv = bl;
 
 	mutex_lock(&balloon_create_lock);
@@ -583,15 +789,14 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	mutex_unlock(&balloon_create_lock);
 	if (r)
 		goto free;
-	atomic64_add(sizeof(*bl) + 2 * bitmap_bytes, &vm->stats.kernel_bytes);
+	atomic64_add(sizeof(*bl) + bl->bitmap_bytes, &vm->stats.kernel_bytes);
 	if (bl->stats_interval_ms)
 		schedule_delayed_work(&bl->stats_work,
 				      msecs_to_jiffies(bl->stats_interval_ms));
 	return 0;
 
 free:
-	kvfree(bl->swapped);
-	kvfree(bl->bitmap);
+	balloon_free_ranges(bl);
 	kfree(bl);
 	return r;
 }
@@ -641,7 +846,11 @@ static long balloon_set_interval(struct minivmm_vm *vm, void __user *argp)
 	bl = balloon_find(vm);
 	if (bl) {
 		WRITE_ONCE(bl->stats_interval_ms, iv.interval_ms);
-		/* A running request sees 0 and does not come back. */
+		/*
+		 * A running worker decides whether to come back under
+		 * mmio_lock: before this (its requeue is cancelled here) or
+		 * after (it sees the new period).
+		 */
 		if (iv.interval_ms)
 			mod_delayed_work(system_wq, &bl->stats_work,
 					 msecs_to_jiffies(iv.interval_ms));
@@ -754,7 +963,7 @@ void minivmm_balloon_destroy(struct minivmm_vm *vm)
 		return;
 	cancel_delayed_work_sync(&bl->stats_work);
 	minivmm_mmio_unregister(vm, &bl->mmio);
-	kvfree(bl->swapped);
-	kvfree(bl->bitmap);
+	atomic64_sub(sizeof(*bl) + bl->bitmap_bytes, &vm->stats.kernel_bytes);
+	balloon_free_ranges(bl);
 	kfree(bl);
 }

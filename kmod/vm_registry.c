@@ -6,14 +6,20 @@
  * lookups take a reference with refcount_inc_not_zero() and skip it, and
  * the caller drops its reference only after releasing minivmm_vms_lock
  * (the last put removes the VM from the list).
+ *
+ * The registry only lists: it calls no feature (balloon, sysfs). Under
+ * minivmm_vms_lock nothing but the list is touched, never a per-VM lock,
+ * so a VM stuck in a slow access cannot stall the creation or destruction
+ * of the others: callers that visit every VM take a snapshot
+ * (minivmm_registry_snapshot()) and sample the VMs after the lock is gone.
  */
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include "vm_balloon.h"
 #include "vm_registry.h"
-#include "vm_sysfs.h"
 
 DEFINE_MUTEX(minivmm_vms_lock);
 LIST_HEAD(minivmm_vms);
@@ -24,8 +30,7 @@ static u32 last_vm_id;
  * minivmm_registry_add() - give a new VM its id and list it
  * @vm: the VM, created by the current process.
  *
- * Also creates /sys/class/misc/minivmm/vm/ID (a failure there is logged
- * and otherwise ignored).
+ * Features that need the id (sysfs) are added by the VM's owner after.
  */
 void minivmm_registry_add(struct minivmm_vm *vm)
 {
@@ -35,11 +40,11 @@ void minivmm_registry_add(struct minivmm_vm *vm)
 	get_task_comm(a->owner_comm, current);
 	a->created_ns = ktime_get_ns();
 	a->mode = MINIVMM_BALLOON_MANUAL;
+	mutex_init(&a->lock);
 	mutex_lock(&minivmm_vms_lock);
 	a->id = ++last_vm_id;
 	list_add_tail(&a->node, &minivmm_vms);
 	mutex_unlock(&minivmm_vms_lock);
-	minivmm_vm_sysfs_add(vm);
 }
 
 /**
@@ -48,8 +53,6 @@ void minivmm_registry_add(struct minivmm_vm *vm)
  */
 void minivmm_registry_remove(struct minivmm_vm *vm)
 {
-	/* Waits for sysfs readers of this VM; they take no lock. */
-	minivmm_vm_sysfs_remove(vm);
 	mutex_lock(&minivmm_vms_lock);
 	list_del(&vm->admin.node);
 	mutex_unlock(&minivmm_vms_lock);
@@ -127,32 +130,58 @@ u64 minivmm_vm_ceiling_pages(struct minivmm_vm *vm, u64 ram_pages)
 }
 
 /**
- * minivmm_vm_info() - a VM as MINIVMM_ADMIN_LIST_VMS reports it
- * @vm: the VM; the caller holds a reference, not minivmm_vms_lock.
- * @info: filled in.
+ * minivmm_registry_snapshot() - references to every VM alive
+ * @vms: out: an array of the VMs, by increasing id, each holding a
+ *	reference (NULL when there are none); free it with
+ *	minivmm_registry_snapshot_put().
+ *
+ * Only the list is read under minivmm_vms_lock; the caller samples the
+ * VMs (taking their own locks, which may be slow) after it is released.
+ *
+ * Return: the number of VMs in @vms, or -ENOMEM.
  */
-void minivmm_vm_info(struct minivmm_vm *vm, struct minivmm_vm_info *info)
+int minivmm_registry_snapshot(struct minivmm_vm ***vms)
 {
-	struct minivmm_balloon_status st;
-	u64 ram = minivmm_vm_ram_pages(vm);
+	struct minivmm_vm **arr = NULL;
+	struct minivmm_vm_admin *a;
+	unsigned int cap = 0, n = 0;
 
-	memset(info, 0, sizeof(*info));
-	info->vm_id = vm->admin.id;
-	info->owner_pid = vm->admin.owner_pid;
-	memcpy(info->owner_comm, vm->admin.owner_comm,
-	       min(sizeof(info->owner_comm), sizeof(vm->admin.owner_comm)));
-	info->owner_comm[sizeof(info->owner_comm) - 1] = 0;
-	info->mem_bytes = ram << PAGE_SHIFT;
-	info->nr_vcpus = READ_ONCE(vm->nr_vcpus);
-	info->balloon_mode = READ_ONCE(vm->admin.mode);
-	info->floor_pages = minivmm_vm_floor_pages(vm, ram);
-	info->ceiling_pages = minivmm_vm_ceiling_pages(vm, ram);
-	info->created_ns = vm->admin.created_ns;
-	if (READ_ONCE(vm->admin.unresponsive))
-		info->flags |= MINIVMM_VM_UNRESPONSIVE;
-	if (!minivmm_vm_balloon_status(vm, &st)) {
-		info->flags |= MINIVMM_VM_HAS_BALLOON;
-		info->target_pages = st.target_pages;
-		info->actual_pages = st.actual_pages;
+	*vms = NULL;
+	mutex_lock(&minivmm_vms_lock);
+	list_for_each_entry(a, &minivmm_vms, node)
+		cap++;
+	if (cap) {
+		arr = kcalloc(cap, sizeof(*arr), GFP_KERNEL);
+		if (!arr) {
+			mutex_unlock(&minivmm_vms_lock);
+			return -ENOMEM;
+		}
 	}
+	list_for_each_entry(a, &minivmm_vms, node) {
+		struct minivmm_vm *vm = container_of(a, struct minivmm_vm, admin);
+
+		if (refcount_inc_not_zero(&vm->users))
+			arr[n++] = vm;
+	}
+	mutex_unlock(&minivmm_vms_lock);
+	*vms = arr;
+	return n;
+}
+
+/**
+ * minivmm_registry_snapshot_put() - drop what minivmm_registry_snapshot()
+ *	took
+ * @vms: the array (may be NULL).
+ * @n: its entries.
+ *
+ * Not under minivmm_vms_lock: the last reference removes a VM from the
+ * list.
+ */
+void minivmm_registry_snapshot_put(struct minivmm_vm **vms, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		minivmm_vm_put(vms[i]);
+	kfree(vms);
 }

@@ -8,6 +8,7 @@
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include "admin.h"
 #include "paging_stats.h"
 #include "vm_balloon.h"
 #include "vm_registry.h"
@@ -82,21 +83,21 @@ PAGING_ATTR(swapins_saved, swapins_saved)
 PAGING_ATTR(host_swapped_pages, host_swapped_pages)
 
 static struct kobj_attribute vm_attrs[] = {
-	__ATTR_RO(owner_pid),
-	__ATTR_RO(owner_comm),
-	__ATTR_RO(mem_bytes),
-	__ATTR_RO(nr_vcpus),
-	__ATTR_RO(balloon_mode),
-	__ATTR_RO(balloon_target_pages),
-	__ATTR_RO(balloon_actual_pages),
-	__ATTR_RO(floor_pages),
-	__ATTR_RO(ceiling_pages),
-	__ATTR_RO(host_swapin_faults),
-	__ATTR_RO(double_paging_pages),
-	__ATTR_RO(stale_swap_read_pages),
-	__ATTR_RO(ballooned_swapped_pages),
-	__ATTR_RO(swapins_saved),
-	__ATTR_RO(host_swapped_pages),
+	__ATTR_RO_MODE(owner_pid, 0400),
+	__ATTR_RO_MODE(owner_comm, 0400),
+	__ATTR_RO_MODE(mem_bytes, 0400),
+	__ATTR_RO_MODE(nr_vcpus, 0400),
+	__ATTR_RO_MODE(balloon_mode, 0400),
+	__ATTR_RO_MODE(balloon_target_pages, 0400),
+	__ATTR_RO_MODE(balloon_actual_pages, 0400),
+	__ATTR_RO_MODE(floor_pages, 0400),
+	__ATTR_RO_MODE(ceiling_pages, 0400),
+	__ATTR_RO_MODE(host_swapin_faults, 0400),
+	__ATTR_RO_MODE(double_paging_pages, 0400),
+	__ATTR_RO_MODE(stale_swap_read_pages, 0400),
+	__ATTR_RO_MODE(ballooned_swapped_pages, 0400),
+	__ATTR_RO_MODE(swapins_saved, 0400),
+	__ATTR_RO_MODE(host_swapped_pages, 0400),
 };
 
 static struct attribute *vm_attr_ptrs[ARRAY_SIZE(vm_attrs) + 1];

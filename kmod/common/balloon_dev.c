@@ -160,9 +160,22 @@ static int fail(struct minivmm_balloon_dev *b, __u32 index, int err)
 	return err;
 }
 
+/* Every 64 frames: may the walk go on? -EINTR stops it (abort). */
+static int walk_check(struct minivmm_balloon_dev *b)
+{
+	if (!b->host.check || ++b->work < 64)
+		return 0;
+	b->work = 0;
+	return b->host.check(b->host.ctx, false) == MINIVMM_BALLOON_ABORT ?
+	       -EINTR : 0;
+}
+
 static int pfn_inflate(void *arg, __u32 pfn)
 {
 	struct minivmm_balloon_dev *b = arg;
+
+	if (walk_check(b))
+		return -EINTR;
 
 	if (b->host.inflate_pfn && b->host.inflate_pfn(b->host.ctx, pfn) < 0)
 		b->cnt.rejected++;
@@ -175,6 +188,9 @@ static int pfn_deflate(void *arg, __u32 pfn)
 {
 	struct minivmm_balloon_dev *b = arg;
 
+	if (walk_check(b))
+		return -EINTR;
+
 	if (b->host.deflate_pfn && b->host.deflate_pfn(b->host.ctx, pfn) < 0)
 		b->cnt.rejected++;
 	else
@@ -185,6 +201,10 @@ static int pfn_deflate(void *arg, __u32 pfn)
 static int report_range(void *arg, __u64 pfn, __u64 npages)
 {
 	struct minivmm_balloon_dev *b = arg;
+
+	if (b->host.check &&
+	    b->host.check(b->host.ctx, false) == MINIVMM_BALLOON_ABORT)
+		return -EINTR;
 
 	if (b->host.report_pages &&
 	    b->host.report_pages(b->host.ctx, pfn, npages) < 0)
@@ -248,11 +268,22 @@ int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index)
 	if (role == MINIVMM_BALLOON_VQ_REPORTING)
 		flags = 0;
 	for (budget = q->num; budget; budget--) {
+		if (budget != q->num && b->host.check) {
+			r = b->host.check(b->host.ctx, true);
+			if (r == MINIVMM_BALLOON_ABORT)
+				return -EINTR;
+			if (r == MINIVMM_BALLOON_YIELD)
+				break;
+		}
 		r = minivmm_virtq_pop(q, &b->gmem, flags, &c);
 		if (r == 0)
 			break;
 		if (r < 0)
 			return fail(b, index, r);
+		if ((role == MINIVMM_BALLOON_VQ_INFLATE ||
+		     role == MINIVMM_BALLOON_VQ_DEFLATE) &&
+		    c.readable_len > MINIVMM_BALLOON_MAX_PFN_BYTES)
+			return fail(b, index, -E2BIG);
 		switch (role) {
 		case MINIVMM_BALLOON_VQ_INFLATE:
 			r = minivmm_balloon_walk_pfns(&b->gmem, &c, pfn_inflate,
@@ -272,6 +303,8 @@ int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index)
 			r = minivmm_balloon_walk_report(&c, report_range, b);
 			break;
 		}
+		if (r == -EINTR)
+			return r;
 		if (r)
 			return fail(b, index, r);
 		/* Nothing is written into balloon buffers: used length 0. */
@@ -287,6 +320,15 @@ int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index)
 	}
 	if (pushed)
 		used_irq(b, q);
+	if (budget) {
+		/* Stopped early by the check hook: say whether chains remain. */
+		r = minivmm_virtq_pending(q, &b->gmem);
+		if (r < 0)
+			return fail(b, index, r);
+		if (r > 0)
+			return 1;
+		return 0;
+	}
 	if (!budget) {
 		r = minivmm_virtq_pending(q, &b->gmem);
 		if (r < 0)
@@ -319,6 +361,8 @@ const char *minivmm_balloon_error_str(int err)
 		return "descriptor chain too long";
 	case -EINVAL:
 		return "bad buffer length or queue configuration";
+	case -E2BIG:
+		return "PFN array longer than 256 KiB";
 	default:
 		return "virtqueue protocol error";
 	}

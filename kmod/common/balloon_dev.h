@@ -45,6 +45,13 @@
 /* QueueNumMax of every balloon queue (Linux needs >= 32 for reporting). */
 #define MINIVMM_BALLOON_QUEUE_SIZE	256
 
+/*
+ * Longest PFN array of one inflate or deflate chain: 256 KiB (65536
+ * frames; Linux sends at most 1 KiB). A longer chain is a protocol error
+ * (-E2BIG), so that one chain is a bounded amount of work.
+ */
+#define MINIVMM_BALLOON_MAX_PFN_BYTES	(256u * 1024)
+
 /**
  * enum minivmm_balloon_vq - the role of a queue index
  * @MINIVMM_BALLOON_VQ_NONE: no queue at this index.
@@ -79,6 +86,14 @@ enum minivmm_balloon_vq {
  * @irq: set the interrupt line to @level; also called with true on each
  *	new interrupt (edge-triggered delivery can inject on every true).
  * @mem_barrier: memory barrier hook for the queues, or NULL.
+ * @check: how long the work may go on, or NULL (never stop). Called
+ *	every 64 frames with @between_chains false, and before each chain
+ *	after the first of a minivmm_balloon_process() call with it true.
+ *	MINIVMM_BALLOON_GO_ON: carry on; MINIVMM_BALLOON_YIELD (only honoured
+ *	between chains): stop, leaving the other chains on the ring (process
+ *	returns 1); MINIVMM_BALLOON_ABORT: stop at once, the current chain
+ *	neither finished nor returned (process returns -EINTR; for a caller
+ *	that is going away, e.g. on a fatal signal).
  * @ctx: first argument of every hook but @mem_barrier.
  *
  * The hooks run in the context of the call that triggered them (usually
@@ -93,7 +108,15 @@ struct minivmm_balloon_host_ops {
 	void (*reset)(void *ctx);
 	void (*irq)(void *ctx, bool level);
 	void (*mem_barrier)(enum minivmm_barrier kind);
+	int (*check)(void *ctx, bool between_chains);
 	void *ctx;
+};
+
+/* What struct minivmm_balloon_host_ops.check answers. */
+enum {
+	MINIVMM_BALLOON_GO_ON,
+	MINIVMM_BALLOON_YIELD,
+	MINIVMM_BALLOON_ABORT,
 };
 
 /**
@@ -136,6 +159,7 @@ struct minivmm_balloon_counters {
  * @last_error: the last protocol error (negative errno), 0 if none.
  * @error_queue: the queue index it happened on.
  * @seg: segment storage for popped chains (one chain at a time).
+ * @work: frames walked since the last check.
  */
 struct minivmm_balloon_dev {
 	struct minivmm_vmmio mmio;
@@ -151,6 +175,7 @@ struct minivmm_balloon_dev {
 	int last_error;
 	__u32 error_queue;
 	struct minivmm_virtq_seg seg[MINIVMM_BALLOON_QUEUE_SIZE];
+	__u32 work;
 };
 
 /**
@@ -238,10 +263,12 @@ int minivmm_balloon_request_stats(struct minivmm_balloon_dev *b);
  * hands their contents to the host hooks, pushes them used and raises a
  * used buffer interrupt unless the driver suppressed it.
  *
- * Return: 0 when the queue is drained, 1 when chains remain (call again),
- * -EIO device not live, -ENXIO queue not ready, -ENOENT no queue at
- * @index; another negative errno is a protocol error (from virtq.c or
- * balloon_req.c) after which DEVICE_NEEDS_RESET is set.
+ * Return: 0 when the queue is drained, 1 when chains remain (call again;
+ * also when the @check hook said to yield), -EIO device not live, -ENXIO
+ * queue not ready, -ENOENT no queue at @index, -EINTR when the @check
+ * hook aborted; another negative errno is a protocol error (from virtq.c,
+ * balloon_req.c, or -E2BIG for a PFN array longer than
+ * MINIVMM_BALLOON_MAX_PFN_BYTES) after which DEVICE_NEEDS_RESET is set.
  */
 int minivmm_balloon_process(struct minivmm_balloon_dev *b, __u32 index);
 

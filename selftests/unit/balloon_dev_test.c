@@ -30,7 +30,18 @@ struct bfx {
 	bool level;
 	__u32 reject_above;		/* inflate_pfn refuses PFNs above */
 	unsigned int extra_chains;	/* inflate_pfn publishes more chains */
+	int between_answer;		/* check hook between chains */
+	int walk_answer;		/* check hook every 64 frames */
+	unsigned int n_checks;
 };
+
+static int h_check(void *ctx, bool between_chains)
+{
+	struct bfx *f = ctx;
+
+	f->n_checks++;
+	return between_chains ? f->between_answer : f->walk_answer;
+}
 
 static int h_inflate(void *ctx, __u32 pfn);
 
@@ -90,7 +101,7 @@ static int bfx_init(struct bfx *f, __u64 offered)
 		.inflate_pfn = h_inflate, .deflate_pfn = h_deflate,
 		.report_pages = h_report, .stats = h_stats,
 		.actual = h_actual, .reset = h_reset, .irq = h_irq,
-		.mem_barrier = flat_barrier, .ctx = f,
+		.mem_barrier = flat_barrier, .check = h_check, .ctx = f,
 	};
 
 	memset(f, 0, sizeof(*f));
@@ -668,6 +679,48 @@ UNIT_TEST(balloon_process_is_bounded_per_call)
 	CHECK_EQ(tring_used_idx(&f.r[0]), 6);
 	CHECK_EQ(minivmm_balloon_process(f.b, 5), -ENOENT);
 	CHECK_EQ(minivmm_balloon_process(f.b, 1), -ENXIO);
+	bfx_fini(&f);
+}
+
+UNIT_TEST(balloon_long_pfn_array_is_refused)
+{
+	struct bfx f;
+
+	REQUIRE(bfx_init(&f, ALL) == 0);
+	REQUIRE(bring_up(&f));
+	tring_desc(&f.r[0], 0, BUF(0), MINIVMM_BALLOON_MAX_PFN_BYTES + 4, 0, 0);
+	tring_avail(&f.r[0], 0);
+	CHECK_EQ(minivmm_balloon_process(f.b, 0), -E2BIG);
+	CHECK_EQ(f.n_infl, 0);
+	CHECK(rd(&f, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	CHECK(strstr(minivmm_balloon_error_str(-E2BIG), "256 KiB"));
+	bfx_fini(&f);
+}
+
+UNIT_TEST(balloon_check_hook_yields_and_aborts)
+{
+	struct bfx f;
+	__u16 i;
+
+	REQUIRE(bfx_init(&f, ALL) == 0);
+	REQUIRE(bring_up(&f));
+	for (i = 0; i < 3; i++)
+		send_pfns(&f, 0, i, 0x100 + 100 * i, 100);
+	/* Yield between chains: one chain per call, the rest stays. */
+	f.between_answer = MINIVMM_BALLOON_YIELD;
+	CHECK_EQ(minivmm_balloon_process(f.b, 0), 1);
+	CHECK_EQ(f.n_infl, 100);
+	CHECK_EQ(tring_used_idx(&f.r[0]), 1);
+	CHECK(f.n_checks >= 2);		/* every 64 frames, then between */
+	f.between_answer = MINIVMM_BALLOON_GO_ON;
+	/* Abort inside a chain: neither finished nor returned, no stop. */
+	f.walk_answer = MINIVMM_BALLOON_ABORT;
+	CHECK_EQ(minivmm_balloon_process(f.b, 0), -EINTR);
+	CHECK_EQ(tring_used_idx(&f.r[0]), 1);
+	CHECK(!(rd(&f, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET));
+	f.walk_answer = MINIVMM_BALLOON_GO_ON;
+	CHECK_EQ(minivmm_balloon_process(f.b, 0), 0);
+	CHECK_EQ(tring_used_idx(&f.r[0]), 2);
 	bfx_fini(&f);
 }
 
