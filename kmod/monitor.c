@@ -32,9 +32,6 @@
 #include "vm_registry.h"
 #include "common/balloon_policy.h"
 
-#define MONITOR_DEFAULT_INTERVAL_MS	1000
-#define MONITOR_MIN_INTERVAL_MS		100
-#define MONITOR_MAX_INTERVAL_MS		60000
 /* Guest statistics older than this are not trusted. */
 #define MONITOR_STATS_FRESH_NS		(10ULL * NSEC_PER_SEC)
 /* The shrinker brings a step forward at most this often. */
@@ -42,7 +39,7 @@
 
 static DEFINE_MUTEX(monitor_lock);
 static struct minivmm_policy_params params;
-static u32 interval_ms = MONITOR_DEFAULT_INTERVAL_MS;
+static u32 interval_ms = MINIVMM_POLICY_INTERVAL_MS;
 static bool enabled = true;
 static enum minivmm_host_state state;
 static struct minivmm_monitor_status status;
@@ -248,19 +245,8 @@ static unsigned long monitor_scan(struct shrinker *s, struct shrink_control *sc)
  */
 void minivmm_monitor_get_policy(struct minivmm_policy *p)
 {
-	memset(p, 0, sizeof(*p));
 	mutex_lock(&monitor_lock);
-	p->high_bp = params.high_bp;
-	p->soft_bp = params.soft_bp;
-	p->hard_bp = params.hard_bp;
-	p->low_bp = params.low_bp;
-	p->step_bp = params.step_bp;
-	p->min_change_bp = params.min_change_bp;
-	p->hard_step_mult = params.hard_step_mult;
-	p->low_step_mult = params.low_step_mult;
-	p->unresponsive_steps = params.unresponsive_steps;
-	p->interval_ms = interval_ms;
-	p->enabled = enabled;
+	minivmm_policy_to_uapi(&params, interval_ms, enabled, p);
 	mutex_unlock(&monitor_lock);
 }
 
@@ -268,29 +254,15 @@ void minivmm_monitor_get_policy(struct minivmm_policy *p)
  * minivmm_monitor_set_policy() - MINIVMM_ADMIN_SET_POLICY
  * @p: the new policy.
  *
+ * The rules are kmod/common/balloon_policy.c's, shared with minivmm-ctl.
  * Return: 0 (the next step comes one new interval from now), or -EINVAL
  * when @p breaks a rule of &struct minivmm_policy.
  */
 int minivmm_monitor_set_policy(const struct minivmm_policy *p)
 {
-	struct minivmm_policy_params np = {
-		.high_bp = p->high_bp,
-		.soft_bp = p->soft_bp,
-		.hard_bp = p->hard_bp,
-		.low_bp = p->low_bp,
-		.step_bp = p->step_bp,
-		.min_change_bp = p->min_change_bp,
-		.hard_step_mult = p->hard_step_mult,
-		.low_step_mult = p->low_step_mult,
-		.unresponsive_steps = p->unresponsive_steps,
-	};
+	struct minivmm_policy_params np;
 
-	if (p->pad || p->enabled > 1 ||
-	    p->interval_ms < MONITOR_MIN_INTERVAL_MS ||
-	    p->interval_ms > MONITOR_MAX_INTERVAL_MS ||
-	    memchr_inv(p->reserved, 0, sizeof(p->reserved)))
-		return -EINVAL;
-	if (minivmm_policy_params_check(&np, NULL))
+	if (minivmm_policy_from_uapi(p, &np, NULL))
 		return -EINVAL;
 	mutex_lock(&monitor_lock);
 	params = np;

@@ -269,10 +269,8 @@ const char *minivmm_policy_rule_text(enum minivmm_policy_rule rule);
  *	minivmm_policy_params_rule() first, then interval, enabled, and
  *	pad/reserved; %MINIVMM_POLICY_RULE_OK when @u is valid.
  *
- * The one place that decides what SET_POLICY accepts; minivmm-ctl calls
- * it too, before it sends a policy. (Note: kmod/monitor.c still converts
- * and checks by hand, with the same rules; it is to call this helper and
- * minivmm_policy_to_uapi() instead, and drop its MONITOR_*_INTERVAL_MS.)
+ * The one place that decides what SET_POLICY accepts: kmod/monitor.c
+ * calls it, and minivmm-ctl too, before it sends a policy.
  *
  * Return: 0, or -EINVAL when @u breaks a rule of &struct minivmm_policy.
  */

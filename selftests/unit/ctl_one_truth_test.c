@@ -25,10 +25,11 @@ static const struct minivmm_policy defaults = {
 };
 
 /*
- * The module's SET_POLICY path as kmod/monitor.c spells it today: its own
- * pad/enabled/interval/reserved checks, a field-by-field copy into the
- * tunables, then minivmm_policy_params_check(). Written out here on
- * purpose, as the oracle the shared helper is compared with.
+ * The SET_POLICY rules written out independently (as kmod/monitor.c spelt
+ * them before it called the shared helper): pad/enabled/interval/reserved
+ * checks, a field-by-field copy into the tunables, then
+ * minivmm_policy_params_check(). The oracle the shared helper, which both
+ * the module and the CLI now call, is compared with.
  */
 static bool kernel_accepts(const struct minivmm_policy *u)
 {
