@@ -4,6 +4,8 @@
  * balloon target and mode, floor and ceiling) and the memory-pressure
  * monitor's policy. CAP_SYS_ADMIN only, checked before anything else.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/slab.h>
 #include <linux/string.h>

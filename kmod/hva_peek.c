@@ -12,6 +12,8 @@
  * are not walked. Linux's walk_page_range() would take each table's lock
  * too, but it is not exported to modules.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>

@@ -6,6 +6,8 @@
  * into the second-level tables, and its reference dropped at once. Nothing
  * is pinned; the MMU notifier keeps the mapping coherent.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include "memslot.h"

@@ -3,6 +3,8 @@
  * In-kernel MMIO devices and guest-memory reads for the instruction fetch
  * of MMIO exits.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include "vm.h"

@@ -17,6 +17,8 @@
  * takes no lock at all: it may run inside an allocation made under any of
  * them.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/ratelimit.h>
@@ -100,13 +102,13 @@ static void report_vm(struct minivmm_vm *vm, bool unresponsive)
 	struct minivmm_vm_admin *a = &vm->admin;
 
 	if (unresponsive && !a->unresponsive)
-		pr_warn_ratelimited("minivmm: vm %u (pid %d %s): balloon not following its target (target %llu, actual %llu pages) for %u steps\n",
+		pr_warn_ratelimited("vm %u (pid %d %s): balloon not following its target (target %llu, actual %llu pages) for %u steps\n",
 				    a->id, a->owner_pid, a->owner_comm,
 				    a->sample.target_pages,
 				    a->sample.actual_pages,
 				    params.unresponsive_steps);
 	else if (!unresponsive && a->unresponsive)
-		pr_info_ratelimited("minivmm: vm %u (pid %d %s): balloon follows its target again\n",
+		pr_info_ratelimited("vm %u (pid %d %s): balloon follows its target again\n",
 				    a->id, a->owner_pid, a->owner_comm);
 	WRITE_ONCE(a->unresponsive, unresponsive);
 }
@@ -182,7 +184,7 @@ static void monitor_step(void)
 
 	atomic_long_set(&auto_balloon_room, room);
 	if (state != prev)
-		pr_info_ratelimited("minivmm: host memory %s: avail %llu MiB of %llu MiB\n",
+		pr_info_ratelimited("host memory %s: avail %llu MiB of %llu MiB\n",
 				    minivmm_host_state_name(state),
 				    avail >> (20 - PAGE_SHIFT),
 				    total >> (20 - PAGE_SHIFT));
@@ -302,7 +304,7 @@ int minivmm_monitor_init(void)
 	monitor_shrinker = minivmm_shrinker_create("minivmm-monitor",
 						   monitor_count, monitor_scan);
 	if (!monitor_shrinker)
-		pr_warn("minivmm: no shrinker: the monitor reacts at its interval only\n");
+		pr_warn("no shrinker: the monitor reacts at its interval only\n");
 	WRITE_ONCE(running, true);
 	schedule_delayed_work(&monitor_work, msecs_to_jiffies(interval_ms));
 	return 0;

@@ -15,6 +15,8 @@
  * MINIVMM_REPORT_DMA before touching them; residency is read from the
  * VMM's page tables (kmod/hva_peek.c).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/sched/mm.h>

@@ -7,6 +7,8 @@
  * to), and enters the guest until an exit needs userspace or a signal
  * arrives.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>

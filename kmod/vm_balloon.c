@@ -34,6 +34,8 @@
  * is dropped (InterruptStatus stays set, so a polling driver, or the
  * driver's handler of the earlier interrupt, still sees it).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
@@ -490,7 +492,7 @@ static void balloon_log_stop(struct minivmm_balloon *bl, bool was)
 
 	if (was || !balloon_needs_reset(bl) || !__ratelimit(&bl->log_rs))
 		return;
-	pr_warn("minivmm: vm %u (pid %d %s): balloon queue %u: %s (%d); device needs reset\n",
+	pr_warn("vm %u (pid %d %s): balloon queue %u: %s (%d); device needs reset\n",
 		a->id, a->owner_pid, a->owner_comm, bl->dev.error_queue,
 		minivmm_balloon_error_str(err), err);
 }

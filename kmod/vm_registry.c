@@ -13,6 +13,8 @@
  * of the others: callers that visit every VM take a snapshot
  * (minivmm_registry_snapshot()) and sample the VMs after the lock is gone.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>

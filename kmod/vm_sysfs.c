@@ -5,6 +5,8 @@
  * Removing a directory waits for its readers, and happens before the VM
  * is torn down, so a reader always sees a whole VM.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -133,7 +135,7 @@ void minivmm_vm_sysfs_add(struct minivmm_vm *vm)
 	vk->vm = vm;
 	if (kobject_init_and_add(&vk->kobj, &vm_ktype, vm_dir, "%u",
 				 vm->admin.id)) {
-		pr_warn_ratelimited("minivmm: no sysfs directory for vm %u\n",
+		pr_warn_ratelimited("no sysfs directory for vm %u\n",
 				    vm->admin.id);
 		kobject_put(&vk->kobj);
 		return;
