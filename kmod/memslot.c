@@ -10,12 +10,11 @@
 
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/uaccess.h>
 #include "memslot.h"
 #include "common/memslot_check.h"
 #include "x86/x86.h"
 
-/* Guest-physical addresses minivmm accepts: below 2^46 (64 TiB). */
-#define MINIVMM_MAX_GPA		(1ULL << 46)
 
 /**
  * minivmm_find_slot() - the slot holding a guest-physical address
@@ -153,7 +152,7 @@ int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
 		return -ENOENT;
 	}
 	ro = slot->flags & MINIVMM_MEM_READONLY;
-	hva = (slot->uaddr + (gpa - slot->gpa)) & PAGE_MASK;
+	hva = minivmm_slot_hva(slot, gpa) & PAGE_MASK;
 	*seq = vm->mmu_seq;
 	spin_unlock(&vm->mmu_lock);
 	if (write && ro)
@@ -180,5 +179,91 @@ int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
 	else
 		atomic64_inc(&vm->stats.faults_minor);
 	*writable = write;
+	return 0;
+}
+
+/* One access; naturally aligned 2-, 4- and 8-byte ones are single loads/stores. */
+static int guest_copy(unsigned long hva, void *buf, u32 len, bool write)
+{
+	void __user *p = (void __user *)hva;
+	u16 v16;
+	u32 v32;
+	u64 v64;
+
+	if (len == 2 && !(hva & 1)) {
+		if (write) {
+			memcpy(&v16, buf, 2);
+			return put_user(v16, (u16 __user *)p);
+		}
+		if (get_user(v16, (u16 __user *)p))
+			return -EFAULT;
+		memcpy(buf, &v16, 2);
+		return 0;
+	}
+	if (len == 4 && !(hva & 3)) {
+		if (write) {
+			memcpy(&v32, buf, 4);
+			return put_user(v32, (u32 __user *)p);
+		}
+		if (get_user(v32, (u32 __user *)p))
+			return -EFAULT;
+		memcpy(buf, &v32, 4);
+		return 0;
+	}
+	if (len == 8 && !(hva & 7)) {
+		if (write) {
+			memcpy(&v64, buf, 8);
+			return put_user(v64, (u64 __user *)p);
+		}
+		if (get_user(v64, (u64 __user *)p))
+			return -EFAULT;
+		memcpy(buf, &v64, 8);
+		return 0;
+	}
+	if (write)
+		return copy_to_user(p, buf, len) ? -EFAULT : 0;
+	return copy_from_user(buf, p, len) ? -EFAULT : 0;
+}
+
+/**
+ * minivmm_guest_rw() - read or write guest-physical memory (RAM slots only)
+ * @vm: the VM; called from a thread of the VMM's process.
+ * @gpa: first byte.
+ * @buf: the data (out for reads, in for writes).
+ * @len: bytes; may span slots that are contiguous.
+ * @write: write @buf to the guest (read-only slots refuse).
+ *
+ * The one way in-kernel code (MMIO instruction fetch, in-kernel devices)
+ * touches guest memory. A naturally aligned 2-, 4- or 8-byte access is a
+ * single access (virtqueue indices are read and written whole).
+ * Return: 0; -EFAULT when a byte is outside every slot, read-only for a
+ * write, or unmapped in the VMM.
+ */
+int minivmm_guest_rw(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len, bool write)
+{
+	u8 *p = buf;
+
+	if (current->mm != vm->mm || gpa + len < gpa)
+		return -EFAULT;
+	while (len) {
+		const struct minivmm_memslot *s;
+		unsigned long hva;
+		u32 chunk;
+
+		mutex_lock(&vm->lock);
+		s = minivmm_find_slot(vm, gpa);
+		if (!s || (write && (s->flags & MINIVMM_MEM_READONLY))) {
+			mutex_unlock(&vm->lock);
+			return -EFAULT;
+		}
+		hva = minivmm_slot_hva(s, gpa);
+		chunk = min_t(u64, len, s->gpa + s->size - gpa);
+		mutex_unlock(&vm->lock);
+		if (guest_copy(hva, p, chunk, write))
+			return -EFAULT;
+		gpa += chunk;
+		p += chunk;
+		len -= chunk;
+	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * In-kernel MMIO devices and guest-memory reads for the instruction fetch
- * of MMIO exits.
+ * In-kernel MMIO devices of a VM: the guest-physical windows they claim
+ * (never overlapping a memory slot or another device) and the dispatch of
+ * accesses to them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,6 +33,27 @@ bool minivmm_mmio_overlaps(struct minivmm_vm *vm, u64 gpa, u64 size)
 	return false;
 }
 
+/**
+ * minivmm_mmio_find() - the VM's in-kernel device of a kind
+ * @vm: the VM; the caller holds vm->mmio_lock or vm->lock.
+ * @kind: MINIVMM_MMIO_*.
+ *
+ * Return: the device, or NULL.
+ */
+struct minivmm_mmio_dev *minivmm_mmio_find(struct minivmm_vm *vm,
+					   enum minivmm_mmio_kind kind)
+{
+	int i;
+
+	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
+		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
+
+		if (d && d->kind == kind)
+			return d;
+	}
+	return NULL;
+}
+
 /* Does [gpa, gpa + size) overlap a memory slot? Under vm->lock. */
 static bool slots_overlap(struct minivmm_vm *vm, u64 gpa, u64 size)
 {
@@ -50,9 +72,11 @@ static bool slots_overlap(struct minivmm_vm *vm, u64 gpa, u64 size)
  * minivmm_mmio_register() - let an in-kernel device claim a range
  * @vm: the VM.
  * @dev: the device; no byte of its range may be guest RAM or another
- *	device's (MINIVMM_SET_MEMORY_REGION refuses the reverse).
+ *	device's (MINIVMM_SET_MEMORY_REGION refuses the reverse), and the VM
+ *	may not have a device of its kind already.
  *
- * Return: 0; -EEXIST for an overlap; -ENOSPC when the table is full.
+ * Return: 0; -EEXIST for an overlap or a second device of a kind;
+ * -ENOSPC when the table is full.
  */
 int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev)
 {
@@ -66,7 +90,8 @@ int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev)
 		if (!vm->mmio_devs[i] && free < 0)
 			free = i;
 	if (minivmm_mmio_overlaps(vm, dev->base, dev->size) ||
-	    slots_overlap(vm, dev->base, dev->size))
+	    slots_overlap(vm, dev->base, dev->size) ||
+	    minivmm_mmio_find(vm, dev->kind))
 		r = -EEXIST;
 	else if (free < 0)
 		r = -ENOSPC;
@@ -104,7 +129,7 @@ void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev
  * @val: the data.
  *
  * Devices run under vm->mmio_lock, not vm->lock: they may read guest memory
- * (minivmm_read_guest() takes vm->lock). Lock order: mmio_lock, then lock.
+ * (minivmm_guest_rw() takes vm->lock). Lock order: mmio_lock, then lock.
  *
  * Return: 0 when a device took it; -ENOENT when none claims @gpa (the
  * access goes to userspace).
@@ -153,42 +178,4 @@ void minivmm_mmio_service(struct minivmm_vm *vm)
 	if (more)
 		WRITE_ONCE(vm->mmio_service, true);
 	mutex_unlock(&vm->mmio_lock);
-}
-
-/**
- * minivmm_read_guest() - copy guest-physical memory (RAM slots only)
- * @vm: the VM; called from a thread of the VMM's process.
- * @gpa: first byte.
- * @buf: out.
- * @len: bytes; may span slots that are contiguous.
- *
- * Return: 0; -EFAULT when a byte is outside every slot or unreadable.
- */
-int minivmm_read_guest(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len)
-{
-	u8 *out = buf;
-
-	if (current->mm != vm->mm)
-		return -EFAULT;
-	while (len) {
-		const struct minivmm_memslot *s;
-		unsigned long hva;
-		u32 chunk;
-
-		mutex_lock(&vm->lock);
-		s = minivmm_find_slot(vm, gpa);
-		if (!s) {
-			mutex_unlock(&vm->lock);
-			return -EFAULT;
-		}
-		hva = s->uaddr + (gpa - s->gpa);
-		chunk = min_t(u64, len, s->gpa + s->size - gpa);
-		mutex_unlock(&vm->lock);
-		if (copy_from_user(out, (void __user *)hva, chunk))
-			return -EFAULT;
-		gpa += chunk;
-		out += chunk;
-		len -= chunk;
-	}
-	return 0;
 }

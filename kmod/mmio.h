@@ -10,8 +10,14 @@
 
 struct minivmm_vm;
 
+/* Kinds of in-kernel devices (struct minivmm_mmio_dev.kind). */
+enum minivmm_mmio_kind {
+	MINIVMM_MMIO_BALLOON = 1,
+};
+
 /**
  * struct minivmm_mmio_dev - an in-kernel device's register window
+ * @kind: MINIVMM_MMIO_*; a VM has at most one device of each kind.
  * @base: first guest-physical address.
  * @size: bytes.
  * @read: read @len (1, 2, 4, 8) bytes at offset @off into *@val.
@@ -22,6 +28,7 @@ struct minivmm_vm;
  * @priv: the device.
  */
 struct minivmm_mmio_dev {
+	enum minivmm_mmio_kind kind;
 	u64 base;
 	u64 size;
 	int (*read)(struct minivmm_mmio_dev *dev, u64 off, u32 len, u64 *val);
@@ -35,9 +42,10 @@ struct minivmm_mmio_dev {
 int minivmm_mmio_register(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
 void minivmm_mmio_unregister(struct minivmm_vm *vm, struct minivmm_mmio_dev *dev);
 bool minivmm_mmio_overlaps(struct minivmm_vm *vm, u64 gpa, u64 size);
+struct minivmm_mmio_dev *minivmm_mmio_find(struct minivmm_vm *vm,
+					   enum minivmm_mmio_kind kind);
 int minivmm_mmio_dispatch(struct minivmm_vm *vm, u64 gpa, u32 len, bool write,
 			  u64 *val);
 void minivmm_mmio_service(struct minivmm_vm *vm);
-int minivmm_read_guest(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len);
 
 #endif /* MINIVMM_MMIO_H */

@@ -126,7 +126,7 @@ static long report_dma(struct minivmm_vm *vm, void __user *argp)
 		mutex_unlock(&vm->lock);
 		return -EINVAL;
 	}
-	hva = s->uaddr + (first - s->gpa);
+	hva = minivmm_slot_hva(s, first);
 	mmap_read_lock(vm->mm);
 	minivmm_hva_peek(vm->mm, hva, npages, NULL, 0, &cnt);
 	mmap_read_unlock(vm->mm);

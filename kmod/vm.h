@@ -125,6 +125,21 @@ struct minivmm_memslot {
 	u32 flags;
 };
 
+/* Guest-physical addresses minivmm accepts (slots and device windows). */
+#define MINIVMM_MAX_GPA		(1ULL << 46)
+
+/**
+ * minivmm_slot_hva() - the VMM address behind a guest-physical address
+ * @s: the slot holding @gpa.
+ * @gpa: the address.
+ *
+ * Return: the address in the VMM's address space.
+ */
+static inline unsigned long minivmm_slot_hva(const struct minivmm_memslot *s, u64 gpa)
+{
+	return s->uaddr + (gpa - s->gpa);
+}
+
 /**
  * struct minivmm_vm - a virtual machine
  * @users: references: the VM fd and every vCPU.
@@ -219,6 +234,8 @@ void minivmm_vcpu_init(void);
 void minivmm_vcpu_exit(void);
 
 const struct minivmm_memslot *minivmm_find_slot(struct minivmm_vm *vm, u64 gpa);
+int minivmm_guest_rw(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len,
+		     bool write);
 int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
 			struct page **page, bool *writable, unsigned long *seq);
 bool minivmm_mmu_retry(struct minivmm_vm *vm, unsigned long seq);

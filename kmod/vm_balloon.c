@@ -68,7 +68,6 @@
 /* Longest run of frames released with one zap (1 GiB). */
 #define BALLOON_MAX_RUN		(1UL << 18)
 /* Guest-physical addresses are below 2^52 (the architectural MAXPHYADDR). */
-#define BALLOON_MAX_GPA		(1ULL << 52)
 /* Highest frame a virtio-balloon PFN (le32) can name, plus one. */
 #define BALLOON_MAX_PFNS	(1ULL << 32)
 /* Most frames the bitmaps may cover: 1 TiB of guest RAM (2 x 32 MiB). */
@@ -149,101 +148,18 @@ struct minivmm_balloon {
 	struct minivmm_balloon_dev dev;
 };
 
-/* Serialises balloon creation (one per VM). */
-static DEFINE_MUTEX(balloon_create_lock);
-
-/* One aligned access of 2, 4 or 8 bytes is one load or store (no tearing). */
-static int guest_copy(unsigned long hva, void *buf, u32 len, bool write)
-{
-	void __user *p = (void __user *)hva;
-	u16 v16;
-	u32 v32;
-	u64 v64;
-
-	if (len == 2 && !(hva & 1)) {
-		if (write) {
-			memcpy(&v16, buf, 2);
-			return put_user(v16, (u16 __user *)p);
-		}
-		if (get_user(v16, (u16 __user *)p))
-			return -EFAULT;
-		memcpy(buf, &v16, 2);
-		return 0;
-	}
-	if (len == 4 && !(hva & 3)) {
-		if (write) {
-			memcpy(&v32, buf, 4);
-			return put_user(v32, (u32 __user *)p);
-		}
-		if (get_user(v32, (u32 __user *)p))
-			return -EFAULT;
-		memcpy(buf, &v32, 4);
-		return 0;
-	}
-	if (len == 8 && !(hva & 7)) {
-		if (write) {
-			memcpy(&v64, buf, 8);
-			return put_user(v64, (u64 __user *)p);
-		}
-		if (get_user(v64, (u64 __user *)p))
-			return -EFAULT;
-		memcpy(buf, &v64, 8);
-		return 0;
-	}
-	if (write)
-		return copy_to_user(p, buf, len) ? -EFAULT : 0;
-	return copy_from_user(buf, p, len) ? -EFAULT : 0;
-}
-
-/*
- * Read or write guest RAM from a thread in the VMM's address space. Writes
- * to read-only slots fail. Does not take vm->mmio_lock (the caller holds
- * it).
- */
-static int guest_access(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len,
-			bool write)
-{
-	u8 *p = buf;
-
-	if (current->mm != vm->mm)
-		return -EFAULT;
-	if (gpa + len < gpa)
-		return -EFAULT;
-	while (len) {
-		const struct minivmm_memslot *s;
-		unsigned long hva;
-		u32 chunk;
-
-		mutex_lock(&vm->lock);
-		s = minivmm_find_slot(vm, gpa);
-		if (!s || (write && (s->flags & MINIVMM_MEM_READONLY))) {
-			mutex_unlock(&vm->lock);
-			return -EFAULT;
-		}
-		hva = s->uaddr + (gpa - s->gpa);
-		chunk = min_t(u64, len, s->gpa + s->size - gpa);
-		mutex_unlock(&vm->lock);
-		if (guest_copy(hva, p, chunk, write))
-			return -EFAULT;
-		gpa += chunk;
-		p += chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
 static int gmem_read(void *ctx, __u64 gpa, void *buf, __u32 len)
 {
 	struct minivmm_balloon *bl = ctx;
 
-	return guest_access(bl->vm, gpa, buf, len, false);
+	return minivmm_guest_rw(bl->vm, gpa, buf, len, false);
 }
 
 static int gmem_write(void *ctx, __u64 gpa, const void *buf, __u32 len)
 {
 	struct minivmm_balloon *bl = ctx;
 
-	return guest_access(bl->vm, gpa, (void *)buf, len, true);
+	return minivmm_guest_rw(bl->vm, gpa, (void *)buf, len, true);
 }
 
 /*
@@ -276,7 +192,7 @@ static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size,
 		r = -EINVAL;
 		goto out;
 	}
-	hva = s->uaddr + (gpa - s->gpa);
+	hva = minivmm_slot_hva(s, gpa);
 	if (current->mm != vm->mm)
 		goto out;
 	mmap_read_lock(vm->mm);
@@ -600,16 +516,11 @@ static int balloon_mmio_write(struct minivmm_mmio_dev *d, u64 off, u32 len,
 /* The balloon of @vm, or NULL. Under vm->mmio_lock. */
 static struct minivmm_balloon *balloon_find(struct minivmm_vm *vm)
 {
-	int i;
+	struct minivmm_mmio_dev *d;
 
 	lockdep_assert_held(&vm->mmio_lock);
-	for (i = 0; i < MINIVMM_MAX_MMIO_DEVS; i++) {
-		struct minivmm_mmio_dev *d = vm->mmio_devs[i];
-
-		if (d && d->read == balloon_mmio_read)
-			return d->priv;
-	}
-	return NULL;
+	d = minivmm_mmio_find(vm, MINIVMM_MMIO_BALLOON);
+	return d ? d->priv : NULL;
 }
 
 static void balloon_stats_work(struct work_struct *work)
@@ -748,7 +659,7 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	if (cfg.flags || !all_zero(cfg.reserved, ARRAY_SIZE(cfg.reserved)))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(cfg.mmio_base) ||
-	    cfg.mmio_base + MINIVMM_BALLOON_MMIO_SIZE > BALLOON_MAX_GPA)
+	    cfg.mmio_base + MINIVMM_BALLOON_MMIO_SIZE > MINIVMM_MAX_GPA)
 		return -EINVAL;
 	if (cfg.irq_vector < 32 || cfg.irq_vector > 255)
 		return -EINVAL;
@@ -775,6 +686,7 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	if (r)
 		goto free;
 	minivmm_balloon_set_target(&bl->dev, cfg.initial_target_pages);
+	bl->mmio.kind = MINIVMM_MMIO_BALLOON;
 	bl->mmio.base = cfg.mmio_base;
 	bl->mmio.size = MINIVMM_BALLOON_MMIO_SIZE;
 	bl->mmio.read = balloon_mmio_read;
@@ -782,13 +694,8 @@ static long balloon_create(struct minivmm_vm *vm, void __user *argp)
 	bl->mmio.service = balloon_service;
 	bl->mmio.priv = bl;
 
-	mutex_lock(&balloon_create_lock);
-	mutex_lock(&vm->mmio_lock);
-	r = balloon_find(vm) ? -EEXIST : 0;
-	mutex_unlock(&vm->mmio_lock);
-	if (!r)
-		r = minivmm_mmio_register(vm, &bl->mmio);
-	mutex_unlock(&balloon_create_lock);
+	/* -EEXIST too when the VM has a balloon already (one per VM). */
+	r = minivmm_mmio_register(vm, &bl->mmio);
 	if (r)
 		goto free;
 	atomic64_add(sizeof(*bl) + bl->bitmap_bytes, &vm->stats.kernel_bytes);

@@ -22,7 +22,7 @@
 
 static int read_gpa(void *opaque, __u64 gpa, void *buf, __u32 len)
 {
-	return minivmm_read_guest(opaque, gpa, buf, len);
+	return minivmm_guest_rw(opaque, gpa, buf, len, false);
 }
 
 static enum minivmm_cpu_mode guest_mode(struct minivmm_vcpu *vcpu,

@@ -240,7 +240,7 @@ static bool huge_ok(struct minivmm_vm *vm, u64 gpa, struct page *page,
 	if (!s || base < s->gpa || base + SZ_2M > s->gpa + s->size ||
 	    ((s->gpa ^ s->uaddr) & (SZ_2M - 1)))
 		return false;
-	hva = s->uaddr + (base - s->gpa);
+	hva = minivmm_slot_hva(s, base);
 	return host_maps_pmd(vm->mm, hva, page_to_pfn(head), writable);
 }
 
