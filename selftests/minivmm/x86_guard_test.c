@@ -383,8 +383,11 @@ TEST(readonly_huge_leaf_is_upgraded_on_write)
 	TH_LOG("writes: huge_mapped %llu, pages_mapped %llu, EPT violations %llu",
 	       (unsigned long long)c.huge_mapped, (unsigned long long)c.pages_mapped,
 	       (unsigned long long)(c.ept_violations - b.ept_violations));
-	/* At most one fault per 4 KiB page (two when split), never a storm. */
-	EXPECT_GE(2 * RO_PAGES, c.ept_violations - b.ept_violations);
+	/*
+	 * A few faults per 4 KiB page (the leaf split, copy-on-write; two
+	 * were seen in Bochs), never a storm (it was 772,527 in 5 s).
+	 */
+	EXPECT_GE(4 * RO_PAGES, c.ept_violations - b.ept_violations);
 	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, &uc));
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);
