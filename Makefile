@@ -135,7 +135,7 @@ $(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib
 # pressure test and the demo program.
 OVC_SRCS := $(wildcard selftests/ovc/*.c)
 OVC_DEPS := $(OVC_SRCS) $(wildcard selftests/ovc/*.h) $(wildcard balloon-driver/*.[ch])
-OVC_BINS := $(B)/selftests/vmx_pressure_test $(B)/selftests/ovc_demo
+OVC_BINS := $(B)/selftests/pressure_test $(B)/selftests/ovc_demo
 selftests: $(OVC_BINS)
 $(OVC_BINS): $(B)/selftests/%: selftests/minivmm/%.c $(OVC_DEPS) $(SELFTEST_LIB) \
 		$(wildcard selftests/lib/*.h) uapi/linux/minivmm.h | $(HARNESS_H)
