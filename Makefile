@@ -42,9 +42,15 @@ LINUX_SRC_TAR ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.1*.tar.xz)
 LINUX_TOOLS := $(B)/linux-tools
 HARNESS_H   := $(LINUX_TOOLS)/kselftest_harness.h
 CHECKPATCH  := $(LINUX_TOOLS)/scripts/checkpatch.pl
+KERNEL_DOC  := $(LINUX_TOOLS)/scripts/kernel-doc
+# The kernel's selftests framework (Makefile, lib.mk, run_kselftest.sh,
+# kselftest/runner.sh): LINUX_TOOLS is a kernel tree as far as
+# 'make -C tools/testing/selftests' is concerned.
+KSFT_DIR    := $(LINUX_TOOLS)/tools/testing/selftests
+KSFT_LIBMK  := $(KSFT_DIR)/lib.mk
 
-.PHONY: bench deps all module ctl selftests unit-build unit tools check demo testhost \
-	checkpatch sparse uapi-check module-6.12 clean help
+.PHONY: bench deps all module ctl selftests kselftest kselftest-dropin benches unit-build unit \
+	tools check demo testhost checkpatch kerneldoc sparse uapi-check module-6.12 clean help
 .DEFAULT_GOAL := all
 
 all: module ctl selftests unit-build
@@ -78,19 +84,26 @@ sparse: tools
 	@! grep -E '^($(TOP)/)?(kmod|uapi)/.*: (warning|error):' $(B)/sparse.log
 
 # ----------------------------------------------------- extracted tools --
-tools: $(HARNESS_H) $(CHECKPATCH)
+tools: $(HARNESS_H) $(CHECKPATCH) $(KERNEL_DOC) $(KSFT_LIBMK)
 
-$(HARNESS_H) $(CHECKPATCH) &:
+$(HARNESS_H) $(CHECKPATCH) $(KERNEL_DOC) $(KSFT_LIBMK) &:
 	@test -f "$(LINUX_SRC_TAR)" || { echo "need Debian's linux-source-6.1 (apt-get install linux-source-6.1)" >&2; exit 1; }
 	@mkdir -p $(LINUX_TOOLS)
 	tar -xJf $(LINUX_SRC_TAR) -C $(LINUX_TOOLS) --strip-components=1 --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/Makefile' \
+		'*/tools/testing/selftests/lib.mk' \
+		'*/tools/testing/selftests/run_kselftest.sh' \
+		'*/tools/testing/selftests/kselftest_install.sh' \
+		'*/tools/testing/selftests/kselftest/*' \
+		'*/scripts/subarch.include' \
+		'*/scripts/kernel-doc' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
 	cp $(LINUX_TOOLS)/tools/testing/selftests/kselftest_harness.h \
 	   $(LINUX_TOOLS)/tools/testing/selftests/kselftest.h $(LINUX_TOOLS)/
-	@touch $(HARNESS_H) $(CHECKPATCH)
+	@touch $(HARNESS_H) $(CHECKPATCH) $(KERNEL_DOC) $(KSFT_LIBMK)
 
 # ------------------------------------------------------------ userspace --
 # userspace-ctl/lib: pure helpers (no device), also unit-tested.
@@ -102,45 +115,58 @@ $(B)/minivmm-ctl: $(CTL_SRCS) $(wildcard userspace-ctl/*.h) $(CTL_LIB_HDRS) uapi
 	@mkdir -p $(B)
 	$(CC) $(USER_CFLAGS) -Iuserspace-ctl/lib $(STATIC) -o $@ $(CTL_SRCS)
 
-SELFTEST_SRCS := $(wildcard selftests/minivmm/*_test.c)
-SELFTEST_LIB  := $(wildcard selftests/lib/*.c) userspace-ctl/lib/json_parse.c
-SELFTESTS     := $(patsubst selftests/minivmm/%.c,$(B)/selftests/%,$(SELFTEST_SRCS))
-# Benchmarks (make bench) are built like the selftests and ride in the same
-# initramfs.
+# selftests/minivmm is a kselftest target (its Makefile uses the kernel's
+# lib.mk). kselftest-dropin copies it, with the sources it uses from the rest
+# of this tree (in its src/), into DEST (a kernel's tools/testing/selftests);
+# 'kselftest' does that into LINUX_TOOLS and runs the kernel's own
+# 'make -C tools/testing/selftests TARGETS=minivmm install': KSFT_INSTALL is
+# the tree (run_kselftest.sh, kselftest-list.txt, minivmm/) the test host
+# runs. Its binaries are also copied to build/selftests/ with the benchmarks.
+KSFT_SRCS    := uapi/linux/minivmm.h selftests/lib selftests/ovc balloon-driver \
+		userspace-ctl/lib/json_parse.c userspace-ctl/lib/json_parse.h
+KSFT_OBJ     := $(B)/kselftest/obj
+KSFT_OUT     := $(KSFT_OBJ)/kselftest/minivmm
+KSFT_INSTALL := $(B)/kselftest/install
+kselftest-dropin:
+	@test -n "$(DEST)" || { echo "usage: make kselftest-dropin DEST=LINUX/tools/testing/selftests" >&2; exit 1; }
+	@mkdir -p $(DEST)/minivmm/src
+	rsync -a --delete --exclude=/src selftests/minivmm/ $(DEST)/minivmm/
+	rsync -aR --delete $(KSFT_SRCS) $(DEST)/minivmm/src/
+kselftest: tools
+	@$(MAKE) -s --no-print-directory kselftest-dropin DEST=$(KSFT_DIR)
+	set -o pipefail; $(MAKE) -C $(KSFT_DIR) TARGETS=minivmm FORCE_TARGETS=1 O=$(KSFT_OBJ) \
+		KSFT_INSTALL_PATH=$(KSFT_INSTALL) install | { grep -v '^\(Emit Tests\|rsync\|mkdir\|install -m\)' || true; }
+	@mkdir -p $(B)/selftests
+	@cd $(KSFT_INSTALL)/minivmm && for f in *; do \
+		[ -x "$$f" ] && [ -f "$$f" ] && ! cmp -s "$$f" $(B)/selftests/"$$f" && cp -p "$$f" $(B)/selftests/; :; \
+	done; cd $(B)/selftests && for f in *; do \
+		[ -e $(KSFT_INSTALL)/minivmm/"$$f" ] || [ -f $(TOP)/selftests/bench/"$$f".c ] || rm -f "$$f"; \
+	done
+selftests: kselftest
+	@$(MAKE) --no-print-directory benches
+
+# Benchmarks (make bench) ride in the same initramfs (build/selftests/) but
+# are not kselftests: built here, linked with the selftests' libraries.
+KSFT_LIBS     := $(KSFT_OUT)/libminivmm.a $(KSFT_OUT)/libballoon_guest.a
+BENCH_CFLAGS  := $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib \
+		 -Iballoon-driver -Iuserspace-ctl/lib
 BENCH_SRCS    := $(wildcard selftests/bench/*.c)
 BENCHES       := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
-selftests: $(SELFTESTS) $(BENCHES)
-$(B)/selftests/%: selftests/bench/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
+benches: $(BENCHES)
+$(B)/selftests/%: selftests/bench/%.c $(KSFT_LIBS) $(wildcard selftests/lib/*.h) \
 		uapi/linux/minivmm.h
 	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
+	$(CC) $(BENCH_CFLAGS) $(STATIC) -o $@ $< $(KSFT_LIBS)
 # vmm_compare's balloon workload (selftests/bench/lib/): the guest driver
-# (included by lib/balloon_guest.c) and, for the KVM side's userspace
-# device, the kernel-free device model of kmod/common/.
+# (libballoon_guest.a, through lib/balloon_guest.c) and, for the KVM side's
+# userspace device, the kernel-free device model of kmod/common/.
 BENCH_LIB_SRCS := $(wildcard selftests/bench/lib/*.c) kmod/common/balloon_dev.c \
 		  kmod/common/virtio_mmio_dev.c kmod/common/virtq.c kmod/common/balloon_req.c
 $(B)/selftests/vmm_compare: selftests/bench/vmm_compare.c $(BENCH_LIB_SRCS) \
-		$(wildcard selftests/bench/lib/*.h kmod/common/*.h balloon-driver/*) \
-		$(SELFTEST_LIB) $(wildcard selftests/lib/*.h) uapi/linux/minivmm.h
+		$(wildcard selftests/bench/lib/*.h kmod/common/*.h balloon-driver/*.h) \
+		$(KSFT_LIBS) $(wildcard selftests/lib/*.h) uapi/linux/minivmm.h
 	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iselftests/bench/lib \
-		-Ikmod -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(BENCH_LIB_SRCS) $(SELFTEST_LIB)
-$(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
-		$(CTL_LIB_HDRS) uapi/linux/minivmm.h | $(HARNESS_H)
-	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
-
-# The overcommit guest (selftests/ovc/) goes only into the binaries that use
-# it (it carries its own copy of the guest balloon driver): the memory-
-# pressure test and the demo program.
-OVC_SRCS := $(wildcard selftests/ovc/*.c)
-OVC_DEPS := $(OVC_SRCS) $(wildcard selftests/ovc/*.h) $(wildcard balloon-driver/*.[ch])
-OVC_BINS := $(B)/selftests/pressure_test $(B)/selftests/ovc_demo
-selftests: $(OVC_BINS)
-$(OVC_BINS): $(B)/selftests/%: selftests/minivmm/%.c $(OVC_DEPS) $(SELFTEST_LIB) \
-		$(wildcard selftests/lib/*.h) uapi/linux/minivmm.h | $(HARNESS_H)
-	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iselftests/ovc -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(OVC_SRCS) $(SELFTEST_LIB)
+	$(CC) $(BENCH_CFLAGS) -Iselftests/bench/lib -Ikmod $(STATIC) -o $@ $< $(BENCH_LIB_SRCS) $(KSFT_LIBS)
 
 # Unit tests of code that needs no kernel: one binary, prints "N passed, N failed".
 UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) $(wildcard balloon-driver/*.c) $(CTL_LIB_SRCS)
