@@ -140,7 +140,7 @@ if [ $quiet = 0 ]; then
 	if [ $show = 1 ]; then
 		tail -n +1 -f "$serial" &
 	else
-		tail -n +1 -f "$serial" | grep --line-buffered -E '^(ok|not ok|# minivmm-run|Kernel panic|BUG:|# Totals|# FAIL)' &
+		tail -n +1 -f "$serial" | grep --line-buffered -E '^((# )?(ok|not ok)|# minivmm-run|Kernel panic|BUG:|(# )?# Totals|(# )?# FAIL)' &
 	fi
 	tail_pid=$!
 fi
