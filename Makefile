@@ -5,13 +5,14 @@
 #   make deps       install the Debian packages everything below needs (root)
 #   make            build minivmm.ko, minivmm-ctl, the selftests, the unit tests
 #   make demo       boot the Bochs (VT-x) test host, load the module, run guests
-#   make check      every test: unit, uapi, style, QEMU refusal, Bochs selftests
+#   make check      every test: unit, uapi, style, kernel-doc, QEMU refusal, Bochs selftests
 #   make bench      benchmark figures from one Bochs boot (build/bench/)
 #
 # Variables: KDIR (kernel build dir), KERNEL (6.1 or 6.12: picks KDIR),
 # HOST (bochs, qemu, kvm, auto) for 'make testhost', V=1 for verbose kbuild.
 
 SHELL       := /bin/bash
+space       := $(subst ,, )
 TOP         := $(CURDIR)
 B           := $(TOP)/build
 
@@ -191,9 +192,52 @@ uapi-check:
 KSTYLE_FILES = $(shell git ls-files --cached --others --exclude-standard \
 		 'kmod/*.c' 'kmod/*.h' 'uapi/*.h' 2>/dev/null || \
 		 find kmod uapi -name '*.[ch]')
+# Userspace C (the CLI, the guest balloon driver, the selftests) in kernel
+# style too, except for these types, each for the reason given:
+#  VOLATILE           memory shared with a running guest and guest MMIO
+#                     registers: userspace has no READ_ONCE/WRITE_ONCE
+#  PREFER_DEFINED_ATTRIBUTE_MACRO  no <linux/compiler.h> in userspace:
+#                     __attribute__((...)) is spelled out (GUEST_CODE, ...)
+#  ARRAY_SIZE         no kernel ARRAY_SIZE() in userspace C
+#  AVOID_EXTERNS      linker-defined symbols (__start_minivmm_guest_text,
+#                     __executable_start) and asm stubs, declared where used
+#  SPACING            "FIXTURE_DATA(name) *self" (kselftest_harness.h)
+#                     is a type checkpatch cannot parse
+#  COMPLEX_MACRO, MACRO_WITH_FLOW_CONTROL, SINGLE_STATEMENT_DO_WHILE_MACRO,
+#  TRAILING_SEMICOLON, DO_WHILE_MACRO_WITH_TRAILING_SEMICOLON
+#                     assertion macros in the style of kselftest_harness.h
+#                     (they return from the test), argument-list and X-macros
+#  SPLIT_STRING, QUOTED_WHITESPACE_BEFORE_NEWLINE  expected JSON and text
+#                     outputs in unit tests, written as they are printed
+#  STATIC_CONST_CHAR_ARRAY  argv arrays for execv() built per call
+#  SYMBOLIC_PERMS     POSIX S_I* mode bits in userspace
+#  EMBEDDED_FUNCTION_NAME  words in messages ("usage", "refcnt") that are
+#                     also function names
+#  NEW_TYPEDEFS       u128 (unsigned __int128), which has no kernel type here
+#  NAKED_SSCANF, CONSTANT_COMPARISON, LINE_SPACING, UNNECESSARY_ELSE
+#                     misparses: a checked sscanf inside ASSERT_EQ, a
+#                     _Static_assert tying two constants, a register asm
+#                     declaration, an else-if chain that parses arguments
+USTYLE_IGNORE := VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO,ARRAY_SIZE,AVOID_EXTERNS,SPACING,\
+	COMPLEX_MACRO,MACRO_WITH_FLOW_CONTROL,SINGLE_STATEMENT_DO_WHILE_MACRO,TRAILING_SEMICOLON,\
+	DO_WHILE_MACRO_WITH_TRAILING_SEMICOLON,SPLIT_STRING,QUOTED_WHITESPACE_BEFORE_NEWLINE,\
+	STATIC_CONST_CHAR_ARRAY,SYMBOLIC_PERMS,EMBEDDED_FUNCTION_NAME,NEW_TYPEDEFS,NAKED_SSCANF,\
+	CONSTANT_COMPARISON,LINE_SPACING,UNNECESSARY_ELSE
+USTYLE_FILES = $(shell git ls-files --cached --others --exclude-standard \
+		 'userspace-ctl/*.[ch]' 'balloon-driver/*.[ch]' 'selftests/*.[ch]' 2>/dev/null || \
+		 find userspace-ctl balloon-driver selftests -name '*.[ch]')
 checkpatch: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --terse --show-types -f $(KSTYLE_FILES)
+	perl $(CHECKPATCH) --no-tree --terse --show-types --ignore $(subst $(space),,$(USTYLE_IGNORE)) \
+		-f $(USTYLE_FILES)
 	@echo "checkpatch: clean"
+
+# kernel-doc over every kernel and uapi file: any warning fails.
+kerneldoc: $(KERNEL_DOC)
+	@mkdir -p $(B)
+	perl $(KERNEL_DOC) -none $(KSTYLE_FILES) > $(B)/kerneldoc.log 2>&1; \
+	n=$$(grep -c . $(B)/kerneldoc.log); cat $(B)/kerneldoc.log; \
+	if [ "$$n" = 0 ]; then echo "kerneldoc: clean"; else echo "kerneldoc: $$n warnings"; exit 1; fi
 
 # --------------------------------------------------------- test hosts --
 HOST ?= auto

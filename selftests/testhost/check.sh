@@ -7,7 +7,7 @@
 # when anything failed.
 #
 # usage: check.sh --kver KVER [--host HOST] [--only STAGE[,STAGE...]]
-# Stages: unit judge uapi checkpatch sparse module-6.12 novmx planted vmx
+# Stages: unit judge uapi checkpatch kerneldoc sparse module-6.12 novmx planted vmx
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -80,6 +80,7 @@ stage unit "$top/build/unit-tests"
 stage judge "$here/tap-summary-test.sh"
 stage uapi one uapi-check make -s uapi-check
 stage checkpatch one checkpatch make -s checkpatch
+stage kerneldoc one kerneldoc make -s kerneldoc
 stage sparse one sparse make -s sparse
 if want module-6.12; then
 	if ls -d /usr/src/linux-headers-6.12*-amd64 >/dev/null 2>&1; then
