@@ -5,13 +5,14 @@
 #   make deps       install the Debian packages everything below needs (root)
 #   make            build minivmm.ko, minivmm-ctl, the selftests, the unit tests
 #   make demo       boot the Bochs (VT-x) test host, load the module, run guests
-#   make check      every test: unit, uapi, style, QEMU refusal, Bochs selftests
+#   make check      every test: unit, uapi, style, kernel-doc, QEMU refusal, Bochs selftests
 #   make bench      benchmark figures from one Bochs boot (build/bench/)
 #
 # Variables: KDIR (kernel build dir), KERNEL (6.1 or 6.12: picks KDIR),
 # HOST (bochs, qemu, kvm, auto) for 'make testhost', V=1 for verbose kbuild.
 
 SHELL       := /bin/bash
+space       := $(subst ,, )
 TOP         := $(CURDIR)
 B           := $(TOP)/build
 
@@ -42,9 +43,15 @@ LINUX_SRC_TAR ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.1*.tar.xz)
 LINUX_TOOLS := $(B)/linux-tools
 HARNESS_H   := $(LINUX_TOOLS)/kselftest_harness.h
 CHECKPATCH  := $(LINUX_TOOLS)/scripts/checkpatch.pl
+KERNEL_DOC  := $(LINUX_TOOLS)/scripts/kernel-doc
+# The kernel's selftests framework (Makefile, lib.mk, run_kselftest.sh,
+# kselftest/runner.sh): LINUX_TOOLS is a kernel tree as far as
+# 'make -C tools/testing/selftests' is concerned.
+KSFT_DIR    := $(LINUX_TOOLS)/tools/testing/selftests
+KSFT_LIBMK  := $(KSFT_DIR)/lib.mk
 
-.PHONY: bench deps all module ctl selftests unit-build unit tools check demo testhost \
-	checkpatch sparse uapi-check module-6.12 clean help
+.PHONY: bench deps all module ctl selftests kselftest kselftest-dropin benches unit-build unit \
+	tools check demo testhost checkpatch kerneldoc sparse uapi-check module-6.12 clean help
 .DEFAULT_GOAL := all
 
 all: module ctl selftests unit-build
@@ -78,19 +85,26 @@ sparse: tools
 	@! grep -E '^($(TOP)/)?(kmod|uapi)/.*: (warning|error):' $(B)/sparse.log
 
 # ----------------------------------------------------- extracted tools --
-tools: $(HARNESS_H) $(CHECKPATCH)
+tools: $(HARNESS_H) $(CHECKPATCH) $(KERNEL_DOC) $(KSFT_LIBMK)
 
-$(HARNESS_H) $(CHECKPATCH) &:
+$(HARNESS_H) $(CHECKPATCH) $(KERNEL_DOC) $(KSFT_LIBMK) &:
 	@test -f "$(LINUX_SRC_TAR)" || { echo "need Debian's linux-source-6.1 (apt-get install linux-source-6.1)" >&2; exit 1; }
 	@mkdir -p $(LINUX_TOOLS)
 	tar -xJf $(LINUX_SRC_TAR) -C $(LINUX_TOOLS) --strip-components=1 --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/Makefile' \
+		'*/tools/testing/selftests/lib.mk' \
+		'*/tools/testing/selftests/run_kselftest.sh' \
+		'*/tools/testing/selftests/kselftest_install.sh' \
+		'*/tools/testing/selftests/kselftest/*' \
+		'*/scripts/subarch.include' \
+		'*/scripts/kernel-doc' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
 	cp $(LINUX_TOOLS)/tools/testing/selftests/kselftest_harness.h \
 	   $(LINUX_TOOLS)/tools/testing/selftests/kselftest.h $(LINUX_TOOLS)/
-	@touch $(HARNESS_H) $(CHECKPATCH)
+	@touch $(HARNESS_H) $(CHECKPATCH) $(KERNEL_DOC) $(KSFT_LIBMK)
 
 # ------------------------------------------------------------ userspace --
 # userspace-ctl/lib: pure helpers (no device), also unit-tested.
@@ -107,45 +121,58 @@ $(B)/minivmm-ctl: $(CTL_SRCS) $(CTL_COMMON_SRCS) $(wildcard userspace-ctl/*.h) $
 	@mkdir -p $(B)
 	$(CC) $(USER_CFLAGS) -Ikmod -Iuserspace-ctl/lib $(STATIC) -o $@ $(CTL_SRCS) $(CTL_COMMON_SRCS)
 
-SELFTEST_SRCS := $(wildcard selftests/minivmm/*_test.c)
-SELFTEST_LIB  := $(wildcard selftests/lib/*.c) userspace-ctl/lib/json_parse.c
-SELFTESTS     := $(patsubst selftests/minivmm/%.c,$(B)/selftests/%,$(SELFTEST_SRCS))
-# Benchmarks (make bench) are built like the selftests and ride in the same
-# initramfs.
+# selftests/minivmm is a kselftest target (its Makefile uses the kernel's
+# lib.mk). kselftest-dropin copies it, with the sources it uses from the rest
+# of this tree (in its src/), into DEST (a kernel's tools/testing/selftests);
+# 'kselftest' does that into LINUX_TOOLS and runs the kernel's own
+# 'make -C tools/testing/selftests TARGETS=minivmm install': KSFT_INSTALL is
+# the tree (run_kselftest.sh, kselftest-list.txt, minivmm/) the test host
+# runs. Its binaries are also copied to build/selftests/ with the benchmarks.
+KSFT_SRCS    := uapi/linux/minivmm.h selftests/lib selftests/ovc balloon-driver \
+		userspace-ctl/lib/json_parse.c userspace-ctl/lib/json_parse.h
+KSFT_OBJ     := $(B)/kselftest/obj
+KSFT_OUT     := $(KSFT_OBJ)/kselftest/minivmm
+KSFT_INSTALL := $(B)/kselftest/install
+kselftest-dropin:
+	@test -n "$(DEST)" || { echo "usage: make kselftest-dropin DEST=LINUX/tools/testing/selftests" >&2; exit 1; }
+	@mkdir -p $(DEST)/minivmm/src
+	rsync -a --delete --exclude=/src selftests/minivmm/ $(DEST)/minivmm/
+	rsync -aR --delete $(KSFT_SRCS) $(DEST)/minivmm/src/
+kselftest: tools
+	@$(MAKE) -s --no-print-directory kselftest-dropin DEST=$(KSFT_DIR)
+	set -o pipefail; $(MAKE) -C $(KSFT_DIR) TARGETS=minivmm FORCE_TARGETS=1 O=$(KSFT_OBJ) \
+		KSFT_INSTALL_PATH=$(KSFT_INSTALL) install | { grep -v '^\(Emit Tests\|rsync\|mkdir\|install -m\)' || true; }
+	@mkdir -p $(B)/selftests
+	@cd $(KSFT_INSTALL)/minivmm && for f in *; do \
+		[ -x "$$f" ] && [ -f "$$f" ] && ! cmp -s "$$f" $(B)/selftests/"$$f" && cp -p "$$f" $(B)/selftests/; :; \
+	done; cd $(B)/selftests && for f in *; do \
+		[ -e $(KSFT_INSTALL)/minivmm/"$$f" ] || [ -f $(TOP)/selftests/bench/"$$f".c ] || rm -f "$$f"; \
+	done
+selftests: kselftest
+	@$(MAKE) --no-print-directory benches
+
+# Benchmarks (make bench) ride in the same initramfs (build/selftests/) but
+# are not kselftests: built here, linked with the selftests' libraries.
+KSFT_LIBS     := $(KSFT_OUT)/libminivmm.a $(KSFT_OUT)/libballoon_guest.a
+BENCH_CFLAGS  := $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib \
+		 -Iballoon-driver -Iuserspace-ctl/lib
 BENCH_SRCS    := $(wildcard selftests/bench/*.c)
 BENCHES       := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
-selftests: $(SELFTESTS) $(BENCHES)
-$(B)/selftests/%: selftests/bench/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
+benches: $(BENCHES)
+$(B)/selftests/%: selftests/bench/%.c $(KSFT_LIBS) $(wildcard selftests/lib/*.h) \
 		uapi/linux/minivmm.h
 	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
+	$(CC) $(BENCH_CFLAGS) $(STATIC) -o $@ $< $(KSFT_LIBS)
 # vmm_compare's balloon workload (selftests/bench/lib/): the guest driver
-# (included by lib/balloon_guest.c) and, for the KVM side's userspace
-# device, the kernel-free device model of kmod/common/.
+# (libballoon_guest.a, through lib/balloon_guest.c) and, for the KVM side's
+# userspace device, the kernel-free device model of kmod/common/.
 BENCH_LIB_SRCS := $(wildcard selftests/bench/lib/*.c) kmod/common/balloon_dev.c \
 		  kmod/common/virtio_mmio_dev.c kmod/common/virtq.c kmod/common/balloon_req.c
 $(B)/selftests/vmm_compare: selftests/bench/vmm_compare.c $(BENCH_LIB_SRCS) \
-		$(wildcard selftests/bench/lib/*.h kmod/common/*.h balloon-driver/*) \
-		$(SELFTEST_LIB) $(wildcard selftests/lib/*.h) uapi/linux/minivmm.h
+		$(wildcard selftests/bench/lib/*.h kmod/common/*.h balloon-driver/*.h) \
+		$(KSFT_LIBS) $(wildcard selftests/lib/*.h) uapi/linux/minivmm.h
 	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iselftests/bench/lib \
-		-Ikmod -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(BENCH_LIB_SRCS) $(SELFTEST_LIB)
-$(B)/selftests/%: selftests/minivmm/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
-		$(CTL_LIB_HDRS) uapi/linux/minivmm.h | $(HARNESS_H)
-	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(SELFTEST_LIB)
-
-# The overcommit guest (selftests/ovc/) goes only into the binaries that use
-# it (it carries its own copy of the guest balloon driver): the memory-
-# pressure test and the demo program.
-OVC_SRCS := $(wildcard selftests/ovc/*.c)
-OVC_DEPS := $(OVC_SRCS) $(wildcard selftests/ovc/*.h) $(wildcard balloon-driver/*.[ch])
-OVC_BINS := $(B)/selftests/vmx_pressure_test $(B)/selftests/ovc_demo
-selftests: $(OVC_BINS)
-$(OVC_BINS): $(B)/selftests/%: selftests/minivmm/%.c $(OVC_DEPS) $(SELFTEST_LIB) \
-		$(wildcard selftests/lib/*.h) uapi/linux/minivmm.h | $(HARNESS_H)
-	@mkdir -p $(B)/selftests
-	$(CC) $(USER_CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Iselftests/lib -Iselftests/ovc -Iuserspace-ctl/lib $(STATIC) -o $@ $< $(OVC_SRCS) $(SELFTEST_LIB)
+	$(CC) $(BENCH_CFLAGS) -Iselftests/bench/lib -Ikmod $(STATIC) -o $@ $< $(BENCH_LIB_SRCS) $(KSFT_LIBS)
 
 # Unit tests of code that needs no kernel: one binary, prints "N passed, N failed".
 UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) $(wildcard balloon-driver/*.c) $(CTL_LIB_SRCS)
@@ -170,9 +197,52 @@ uapi-check:
 KSTYLE_FILES = $(shell git ls-files --cached --others --exclude-standard \
 		 'kmod/*.c' 'kmod/*.h' 'uapi/*.h' 2>/dev/null || \
 		 find kmod uapi -name '*.[ch]')
+# Userspace C (the CLI, the guest balloon driver, the selftests) in kernel
+# style too, except for these types, each for the reason given:
+#  VOLATILE           memory shared with a running guest and guest MMIO
+#                     registers: userspace has no READ_ONCE/WRITE_ONCE
+#  PREFER_DEFINED_ATTRIBUTE_MACRO  no <linux/compiler.h> in userspace:
+#                     __attribute__((...)) is spelled out (GUEST_CODE, ...)
+#  ARRAY_SIZE         no kernel ARRAY_SIZE() in userspace C
+#  AVOID_EXTERNS      linker-defined symbols (__start_minivmm_guest_text,
+#                     __executable_start) and asm stubs, declared where used
+#  SPACING            "FIXTURE_DATA(name) *self" (kselftest_harness.h)
+#                     is a type checkpatch cannot parse
+#  COMPLEX_MACRO, MACRO_WITH_FLOW_CONTROL, SINGLE_STATEMENT_DO_WHILE_MACRO,
+#  TRAILING_SEMICOLON, DO_WHILE_MACRO_WITH_TRAILING_SEMICOLON
+#                     assertion macros in the style of kselftest_harness.h
+#                     (they return from the test), argument-list and X-macros
+#  SPLIT_STRING, QUOTED_WHITESPACE_BEFORE_NEWLINE  expected JSON and text
+#                     outputs in unit tests, written as they are printed
+#  STATIC_CONST_CHAR_ARRAY  argv arrays for execv() built per call
+#  SYMBOLIC_PERMS     POSIX S_I* mode bits in userspace
+#  EMBEDDED_FUNCTION_NAME  words in messages ("usage", "refcnt") that are
+#                     also function names
+#  NEW_TYPEDEFS       u128 (unsigned __int128), which has no kernel type here
+#  NAKED_SSCANF, CONSTANT_COMPARISON, LINE_SPACING, UNNECESSARY_ELSE
+#                     misparses: a checked sscanf inside ASSERT_EQ, a
+#                     _Static_assert tying two constants, a register asm
+#                     declaration, an else-if chain that parses arguments
+USTYLE_IGNORE := VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO,ARRAY_SIZE,AVOID_EXTERNS,SPACING,\
+	COMPLEX_MACRO,MACRO_WITH_FLOW_CONTROL,SINGLE_STATEMENT_DO_WHILE_MACRO,TRAILING_SEMICOLON,\
+	DO_WHILE_MACRO_WITH_TRAILING_SEMICOLON,SPLIT_STRING,QUOTED_WHITESPACE_BEFORE_NEWLINE,\
+	STATIC_CONST_CHAR_ARRAY,SYMBOLIC_PERMS,EMBEDDED_FUNCTION_NAME,NEW_TYPEDEFS,NAKED_SSCANF,\
+	CONSTANT_COMPARISON,LINE_SPACING,UNNECESSARY_ELSE
+USTYLE_FILES = $(shell git ls-files --cached --others --exclude-standard \
+		 'userspace-ctl/*.[ch]' 'balloon-driver/*.[ch]' 'selftests/*.[ch]' 2>/dev/null || \
+		 find userspace-ctl balloon-driver selftests -name '*.[ch]')
 checkpatch: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --terse --show-types -f $(KSTYLE_FILES)
+	perl $(CHECKPATCH) --no-tree --terse --show-types --ignore $(subst $(space),,$(USTYLE_IGNORE)) \
+		-f $(USTYLE_FILES)
 	@echo "checkpatch: clean"
+
+# kernel-doc over every kernel and uapi file: any warning fails.
+kerneldoc: $(KERNEL_DOC)
+	@mkdir -p $(B)
+	perl $(KERNEL_DOC) -none $(KSTYLE_FILES) > $(B)/kerneldoc.log 2>&1; \
+	n=$$(grep -c . $(B)/kerneldoc.log); cat $(B)/kerneldoc.log; \
+	if [ "$$n" = 0 ]; then echo "kerneldoc: clean"; else echo "kerneldoc: $$n warnings"; exit 1; fi
 
 # --------------------------------------------------------- test hosts --
 HOST ?= auto

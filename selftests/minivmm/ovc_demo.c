@@ -416,17 +416,39 @@ int main(int argc, char **argv)
 			usage();
 		}
 		switch (c) {
-		case 'n': o.vms = v; break;
-		case 'r': o.ram_mib = v; break;
-		case 'w': o.wss_mib = v; break;
-		case 'h': o.hog_mib = v; break;
-		case 's': o.run_ms = v; break;
-		case 'a': o.hog_start_ms = v; break;
-		case 'b': o.hog_stop_ms = v; break;
-		case 't': o.tick_ms = v; break;
-		case 'i': o.interval_ms = v; break;
-		case 'c': o.chunk = v; break;
-		case 'p': o.pace_ms = v; break;
+		case 'n':
+			o.vms = v;
+			break;
+		case 'r':
+			o.ram_mib = v;
+			break;
+		case 'w':
+			o.wss_mib = v;
+			break;
+		case 'h':
+			o.hog_mib = v;
+			break;
+		case 's':
+			o.run_ms = v;
+			break;
+		case 'a':
+			o.hog_start_ms = v;
+			break;
+		case 'b':
+			o.hog_stop_ms = v;
+			break;
+		case 't':
+			o.tick_ms = v;
+			break;
+		case 'i':
+			o.interval_ms = v;
+			break;
+		case 'c':
+			o.chunk = v;
+			break;
+		case 'p':
+			o.pace_ms = v;
+			break;
 		}
 	}
 	if (!o.vms || o.vms > MAX_VMS || !o.ram_mib ||

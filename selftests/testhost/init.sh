@@ -12,6 +12,11 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /tmp /run
+# What udev would add (kselftest/runner.sh writes to /dev/stdout).
+ln -sf /proc/self/fd /dev/fd
+ln -sf fd/0 /dev/stdin
+ln -sf fd/1 /dev/stdout
+ln -sf fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 exec </dev/console >/dev/console 2>&1
@@ -33,12 +38,41 @@ check_kernel_log() {
 	fi
 }
 
-# run_test NAME [ARGS]: runs /tests/NAME, framed for the parser.
+# The installed kselftest tree ('make -C tools/testing/selftests
+# TARGETS=minivmm install'): run_kselftest.sh, kselftest/runner.sh,
+# kselftest-list.txt, minivmm/ (the test binaries, settings, config).
+KSFT=/kselftest
+
+# ksft_rc NAME LOG: the exit status of NAME as run_kselftest.sh reported it
+# in LOG ("ok N selftests: minivmm: NAME", "... # SKIP", "not ok ... # exit=RC",
+# "# TIMEOUT"); 125 when it printed no verdict for NAME.
+ksft_rc() {
+	v=$(grep -E "^(not )?ok [0-9]+ selftests: minivmm: $1( |\$)" "$2" | tail -n 1)
+	case $v in
+	"") echo 125 ;;
+	"not ok "*"# exit="*) echo "${v##*# exit=}" ;;
+	"not ok "*"# TIMEOUT"*) echo 124 ;;
+	"not ok "*) echo 127 ;;
+	*"# SKIP"*) echo 4 ;;
+	*) echo 0 ;;
+	esac
+}
+
+# run_test NAME [ARGS]: runs test NAME, framed for the parser. A kselftest
+# (listed in $KSFT/kselftest-list.txt) runs under the kernel's own
+# run_kselftest.sh -t minivmm:NAME, ARGS passed as runner.sh passes them
+# (KSELFTEST_<NAME>_ARGS); its TAP is nested: the binary's lines prefixed
+# with "# ", then the runner's verdict. Anything else (benchmarks, demo)
+# is /tests/NAME ARGS, run directly.
 run_test() {
 	t=$1
 	shift
 	say "BEGIN $t"
-	if [ -x "/tests/$t" ]; then
+	if grep -qx "minivmm:$t" "$KSFT/kselftest-list.txt" 2>/dev/null; then
+		var=KSELFTEST_$(echo "$t" | tr -c '[:alnum:]_\n' _ | tr '[:lower:]' '[:upper:]')_ARGS
+		env "$var=$*" "$KSFT/run_kselftest.sh" -t "minivmm:$t" 2>&1 | tee /tmp/ksft.log
+		rc=$(ksft_rc "$t" /tmp/ksft.log)
+	elif [ -x "/tests/$t" ]; then
 		"/tests/$t" "$@"
 		rc=$?
 	else

@@ -36,8 +36,22 @@ cp "$here/init.sh" "$root/init"
 cp "$plan" "$root/plan"
 cp "$build/minivmm.ko" "$root/lib/modules/minivmm.ko"
 [ -x "$build/minivmm-ctl" ] && cp "$build/minivmm-ctl" "$root/bin/"
+# The installed kselftest tree at /kselftest (run by init's run_test with
+# run_kselftest.sh); /tests has the other binaries (benchmarks) and, for
+# plans and PATH, links to the kselftest binaries.
+ksft=$build/kselftest/install
+if [ -x "$ksft/run_kselftest.sh" ]; then
+	cp -a "$ksft" "$root/kselftest"
+fi
 if [ -d "$build/selftests" ]; then
-	cp "$build"/selftests/* "$root/tests/" 2>/dev/null || true
+	for f in "$build"/selftests/*; do
+		b=$(basename "$f")
+		if [ -f "$root/kselftest/minivmm/$b" ]; then
+			ln -s "/kselftest/minivmm/$b" "$root/tests/$b"
+		else
+			cp "$f" "$root/tests/"
+		fi
+	done
 fi
 cp "$here/setup-swap.sh" "$root/tests/setup-swap.sh"
 

@@ -140,7 +140,7 @@ if [ $quiet = 0 ]; then
 	if [ $show = 1 ]; then
 		tail -n +1 -f "$serial" &
 	else
-		tail -n +1 -f "$serial" | grep --line-buffered -E '^(ok|not ok|# minivmm-run|Kernel panic|BUG:|# Totals|# FAIL)' &
+		tail -n +1 -f "$serial" | grep --line-buffered -E '^((# )?(ok|not ok)|# minivmm-run|Kernel panic|BUG:|(# )?# Totals|(# )?# FAIL)' &
 	fi
 	tail_pid=$!
 fi
@@ -163,7 +163,8 @@ while :; do
 done
 pkill -P "$emu_pid" 2>/dev/null
 kill "$emu_pid" 2>/dev/null
-pkill -f "bochs -q -f $out/bochsrc" 2>/dev/null
+# Debian runs bochs-bin, which ignores SIGTERM: kill it by its own bochsrc.
+pkill -KILL -f -- "bochs(-bin)? (-q )+-f $out/bochsrc" 2>/dev/null
 wait "$emu_pid" 2>/dev/null
 [ -n "$tail_pid" ] && { sleep 0.5; kill "$tail_pid" 2>/dev/null; pkill -P $$ tail 2>/dev/null; }
 secs=$(($(date +%s) - t0))

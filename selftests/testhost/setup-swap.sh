@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Prepares the test host for memory-overcommit tests (vmx_memory_test's
+# Prepares the test host for memory-overcommit tests (memory_test's
 # overcommit_swap): 256 MiB of swap on zram, and a cgroup v2
 # /sys/fs/cgroup/minivmm-overcommit with memory.max = 24M (swap unlimited).
 # POSIX sh for busybox; run as root by the plan before those tests, e.g.

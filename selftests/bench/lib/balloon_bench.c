@@ -162,6 +162,7 @@ static int workload(const struct bal_ops *ops, void *h, void *mem,
 		    struct bal_result *res, char *why, size_t why_len)
 {
 	struct ucall uc;
+
 	memset(res, 0, sizeof(*res));
 	if (expect_step(ops, h, BAL_STEP_TOUCHED, &uc, why, why_len))
 		return -1;

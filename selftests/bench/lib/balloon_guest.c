@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest side of the balloon benchmark: see balloon_guest.h. Everything
- * here runs in the guest; the driver is compiled into this object with
- * general registers only and no stack protector (the guest has no FS
- * base and no SSE state saving), as in vmx_balloon_test.c.
+ * here runs in the guest; the driver is the selftests' libballoon_guest.a
+ * (general registers only, no stack protector: the guest has no FS base
+ * and no SSE state saving), as in balloon_test.c.
  */
 #include <stdint.h>
 #include "minivmm_util.h"

@@ -32,17 +32,11 @@
 #include "minivmm_util.h"
 #include "balloon_host.h"
 
-/* The guest driver, compiled for the guest (see balloon_guest_driver.h);
+/* The guest driver (libballoon_guest.a, see balloon_guest_driver.h);
  * this test has hooks of its own (g_relax reports progress to the host).
  */
-#pragma GCC push_options
-#pragma GCC target("general-regs-only")
-#pragma GCC optimize("no-stack-protector")
-#define spin_limit(d) vmg_spin_limit_(d)
-#include "../../balloon-driver/virtio_mmio_guest.c"
-#undef spin_limit
-#include "../../balloon-driver/balloon.c"
-#pragma GCC pop_options
+#include "balloon.h"
+#include "virtio_mmio_guest.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT		21

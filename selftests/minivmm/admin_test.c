@@ -179,7 +179,7 @@ TEST_F(admin, list_vms)
 	ASSERT_NE(NULL, a);
 	ASSERT_NE(NULL, b);
 	EXPECT_EQ((uint32_t)getpid(), a->owner_pid);
-	EXPECT_EQ(0, strncmp(a->owner_comm, "vmx_admin_test", 15))
+	EXPECT_EQ(0, strncmp(a->owner_comm, "admin_test", 11))
 		TH_LOG("comm '%.16s'", a->owner_comm);
 	EXPECT_EQ(RAM_SIZE, a->mem_bytes);
 	EXPECT_EQ(0u, a->nr_vcpus);
@@ -402,7 +402,7 @@ TEST_F(admin, sysfs_vm_dir)
 	EXPECT_EQ(0ull, sysfs_u64(path));
 	snprintf(path, sizeof(path), SYSFS_VM "/%u/owner_comm", self->a.id);
 	ASSERT_EQ(0, read_text_file(path, comm, sizeof(comm)));
-	EXPECT_EQ(0, strncmp(comm, "vmx_admin_test", 14));
+	EXPECT_EQ(0, strncmp(comm, "admin_test", 10));
 	snprintf(path, sizeof(path), SYSFS_VM "/%u/balloon_mode", self->a.id);
 	ASSERT_EQ(0, read_text_file(path, comm, sizeof(comm)));
 	EXPECT_EQ(0, strncmp(comm, "manual", 6));
