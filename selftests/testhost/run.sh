@@ -58,7 +58,7 @@ if [ "$host" = vmx ]; then
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then host=kvm; else host=bochs; fi
 fi
 case $host in
-bochs) : "${timeout:=2400}" ;;
+bochs) : "${timeout:=3600}" ;;
 qemu|kvm) : "${timeout:=300}" ;;
 *) echo "run.sh: unknown host '$host' (bochs, qemu, kvm, vmx)" >&2; exit 1 ;;
 esac
