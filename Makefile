@@ -175,9 +175,9 @@ $(B)/selftests/vmm_compare: selftests/bench/vmm_compare.c $(BENCH_LIB_SRCS) \
 	$(CC) $(BENCH_CFLAGS) -Iselftests/bench/lib -Ikmod $(STATIC) -o $@ $< $(BENCH_LIB_SRCS) $(KSFT_LIBS)
 
 # Unit tests of code that needs no kernel: one binary, prints "N passed, N failed".
-UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) $(wildcard balloon-driver/*.c) $(CTL_LIB_SRCS)
+UNIT_SRCS := $(wildcard selftests/unit/*.c) $(wildcard kmod/common/*.c) kmod/vmx/vmx_caps_decode.c $(wildcard balloon-driver/*.c) $(CTL_LIB_SRCS)
 unit-build: $(B)/unit-tests
-$(B)/unit-tests: $(UNIT_SRCS) $(wildcard selftests/unit/*.h kmod/common/*.h) $(CTL_LIB_HDRS) uapi/linux/minivmm.h
+$(B)/unit-tests: $(UNIT_SRCS) $(wildcard selftests/unit/*.h kmod/common/*.h) kmod/vmx/vmx_caps_decode.h $(CTL_LIB_HDRS) uapi/linux/minivmm.h
 	@mkdir -p $(B)
 	$(CC) $(USER_CFLAGS) -Ikmod -Iselftests/unit -Iuserspace-ctl/lib -Iballoon-driver -o $@ $(UNIT_SRCS)
 unit: $(B)/unit-tests

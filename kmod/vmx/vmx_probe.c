@@ -2,7 +2,7 @@
 /*
  * VT-x backend: can this CPU run minivmm guests, and what does it offer?
  * Reads CPUID, IA32_FEATURE_CONTROL, the VMX capability MSRs and CR4.VMXE;
- * kmod/common/vmx_caps_decode.c turns them into caps and a verdict.
+ * kmod/vmx/vmx_caps_decode.c (kernel-free) turns them into caps and a verdict.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,7 +20,7 @@
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
 #include "minivmm.h"
-#include "common/vmx_caps_decode.h"
+#include "vmx_caps_decode.h"
 #include "vmx_probe.h"
 
 /* The decoder's own bit definitions must agree with the kernel's. */

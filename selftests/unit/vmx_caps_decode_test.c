@@ -5,7 +5,7 @@
  * Core 2) or derived from them by clearing the bits a case is about.
  */
 #include "unit.h"
-#include "common/vmx_caps_decode.h"
+#include "vmx/vmx_caps_decode.h"
 
 #define BIT64(n)	(1ULL << (n))
 
