@@ -15,7 +15,12 @@
 #include "x86.h"
 #include "../arch_call.h"
 
-#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+/*
+ * EFER bits a guest may set. Not SCE: the SYSCALL MSRs (STAR, LSTAR,
+ * CSTAR, SFMASK) are not switched yet, so a guest SYSCALL would jump to
+ * the host's entry address (a KASLR leak); SYSCALL gets #UD instead.
+ */
+#define EFER_GUEST_BITS	(EFER_LME | EFER_LMA | EFER_NX)
 
 static bool is_canonical(u64 addr)
 {

@@ -160,7 +160,8 @@ int minivmm_x86_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs 
 	if ((sr->cr0 >> 32) || ((sr->cr0 & X86_CR0_PG) && !(sr->cr0 & X86_CR0_PE)) ||
 	    ((sr->cr0 & X86_CR0_NW) && !(sr->cr0 & X86_CR0_CD)))
 		return -EINVAL;
-	if (sr->efer & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+	/* EFER.SCE is refused as for the guest (kmod/x86/msr.c). */
+	if (sr->efer & ~(u64)(EFER_LME | EFER_LMA | EFER_NX))
 		return -EINVAL;
 	if (lma != ((sr->efer & EFER_LME) && (sr->cr0 & X86_CR0_PG)) ||
 	    (lma && !(sr->cr4 & X86_CR4_PAE)))

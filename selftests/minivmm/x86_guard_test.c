@@ -395,4 +395,43 @@ TEST(readonly_huge_leaf_is_upgraded_on_write)
 	munmap(mem, RO_SIZE);
 }
 
+/*
+ * EFER.SCE cannot be set while the SYSCALL MSRs are the host's: a guest
+ * SYSCALL would jump to the host's entry address (wrmsr is 0f 30: two
+ * bytes; syscall is 0f 05: two bytes, #UD without SCE).
+ */
+GUEST_CODE static void guest_syscall(void)
+{
+	uint64_t efer;
+
+	skip_len = 2;
+	efer = guest_rdmsr(0xc0000080);
+	guest_wrmsr(0xc0000080, efer | 1);
+	skip_len = 2;
+	asm volatile("syscall" : : : "rcx", "r11", "memory");
+	GUEST_SYNC(gp_count, ud_count, guest_rdmsr(0xc0000080) & 1);
+	GUEST_DONE();
+}
+
+TEST(syscall_never_reaches_host_entry)
+{
+	struct minivmm_sregs sr;
+	struct mvm_vcpu *vcpu;
+	struct mvm_vm *vm;
+	struct ucall uc;
+
+	gp_count = ud_count = 0;
+	vm = new_vm_vcpu(&vcpu, guest_syscall);
+	ASSERT_NE(NULL, vm);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(1, uc.args[0]) TH_LOG("WRMSR EFER.SCE accepted");
+	EXPECT_EQ(1, uc.args[1]) TH_LOG("SYSCALL did not #UD");
+	EXPECT_EQ(0, uc.args[2]);
+	ASSERT_DONE(vcpu);
+	ASSERT_EQ(0, vcpu_get_sregs(vcpu, &sr));
+	sr.efer |= 1;
+	EXPECT_NE(0, vcpu_set_sregs(vcpu, &sr));
+	vm_free(vm);
+}
+
 TEST_HARNESS_MAIN
