@@ -21,6 +21,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <linux/suspend.h>
 #include <asm/reboot.h>
 #include <asm/tlbflush.h>
@@ -217,17 +218,23 @@ static void vmx_free_vmxon(int cpu)
 
 /*
  * The kernel has one emergency-virt callback slot, which kvm_intel takes
- * at its load (and warns when it is taken). minivmm takes it only while it
- * holds VMX, and not while KVM is loaded: KVM's callback then leaves VMX
- * on every CPU, ours included (it checks CR4.VMXE, not who set it).
+ * at its load (and warns when it is taken). minivmm takes it at its first
+ * VM when KVM is not loaded, keeps it (unregistering waits for an RCU grace
+ * period: too slow for every last VM going), and gives it back when a KVM
+ * module starts loading (module notifier) or minivmm unloads. KVM's
+ * callback leaves VMX on every CPU, ours included (it checks CR4.VMXE).
+ * Under vmx_hw_lock.
  */
 static void vmx_emergency_disable(void);
 static bool vmx_emergency_registered;
 
 static void vmx_emergency_get(void)
 {
-	void *kvm = __symbol_get("kvm_rebooting");
+	void *kvm;
 
+	if (vmx_emergency_registered)
+		return;
+	kvm = __symbol_get("kvm_rebooting");
 	if (kvm) {
 		__symbol_put("kvm_rebooting");
 		return;
@@ -243,6 +250,23 @@ static void vmx_emergency_put(void)
 	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
 	vmx_emergency_registered = false;
 }
+
+static int vmx_module_notify(struct notifier_block *nb, unsigned long state,
+			     void *data)
+{
+	struct module *mod = data;
+
+	if (state == MODULE_STATE_COMING && !strncmp(mod->name, "kvm", 3)) {
+		mutex_lock(&vmx_hw_lock);
+		vmx_emergency_put();
+		mutex_unlock(&vmx_hw_lock);
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vmx_module_nb = {
+	.notifier_call = vmx_module_notify,
+};
 
 static void enable_fn(void *arg)
 {
@@ -311,7 +335,6 @@ void vmx_hardware_put(void)
 
 	mutex_lock(&vmx_hw_lock);
 	if (!WARN_ON(!vmx_users) && !--vmx_users) {
-		vmx_emergency_put();
 		cpus_read_lock();
 		on_each_cpu(disable_fn, NULL, 1);
 		for_each_possible_cpu(cpu)
@@ -431,6 +454,7 @@ int vmx_hw_init(void)
 	vmx_cpuhp_state = r;
 	register_reboot_notifier(&vmx_reboot_nb);
 	register_pm_notifier(&vmx_pm_nb);
+	register_module_notifier(&vmx_module_nb);
 	return 0;
 }
 
@@ -439,6 +463,10 @@ int vmx_hw_init(void)
  */
 void vmx_hw_exit(void)
 {
+	unregister_module_notifier(&vmx_module_nb);
+	mutex_lock(&vmx_hw_lock);
+	vmx_emergency_put();
+	mutex_unlock(&vmx_hw_lock);
 	unregister_pm_notifier(&vmx_pm_nb);
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	cpuhp_remove_state_nocalls(vmx_cpuhp_state);
