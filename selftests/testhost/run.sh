@@ -6,12 +6,14 @@
 #
 # usage: run.sh --plan PLAN [--host HOST] [--kver KVER] [--timeout SECONDS]
 #               [--cpus N] [--mem MIB] [--out DIR] [--show-output] [--quiet]
-#               [--allow-skip] [--plant-failure]
+#               [--allow-skip] [--plant-failure] [--append KERNEL-ARGS]
 #
 # HOST: bochs  Bochs 2.7, Intel Skylake-X model with VMX + EPT (slow, ~2.5 min boot)
 #       qemu   QEMU TCG, AMD EPYC model: no VMX at all (fast; refusal paths)
 #       kvm    QEMU with -accel kvm -cpu host (needs /dev/kvm and nested VT-x)
 #       vmx    kvm when /dev/kvm and a VT-x host CPU exist, else bochs (default)
+# --append adds to the test host's kernel command line (e.g. mitigations=off
+# to measure what the kernel's speculation mitigations cost the exit path).
 # Exit status: 0 when every test passed; 1 on any failure, skip (unless
 # --allow-skip), kernel error, missing result, emulator failure or timeout.
 set -uo pipefail
@@ -19,6 +21,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 host=vmx plan="" kver="" timeout="" cpus=1 mem=1024 out="" show=0 quiet=0 allow_skip=0 plant=0
+append=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--host) host=$2; shift 2 ;;
@@ -32,7 +35,8 @@ while [ $# -gt 0 ]; do
 	--quiet) quiet=1; shift ;;
 	--allow-skip) allow_skip=1; shift ;;
 	--plant-failure) plant=1; shift ;;
-	-h|--help) sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--append) append=$2; shift 2 ;;
+	-h|--help) sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 1 ;;
 	esac
 done
@@ -77,6 +81,7 @@ serial=$out/serial.log
 cmdline="console=ttyS0,115200 oops=panic panic=-1 panic_on_warn=0 loglevel=4 nokaslr tsc=reliable"
 # Plans that know it add a test that must fail (to prove failures are seen).
 [ $plant = 1 ] && cmdline="$cmdline minivmm_selftest.plant_failure"
+[ -n "$append" ] && cmdline="$cmdline $append"
 
 start_bochs() {
 	local iso=$out/iso
