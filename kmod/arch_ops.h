@@ -31,6 +31,16 @@ struct minivmm_vcpu;
 #define MINIVMM_RUN_RESUME	1
 #define MINIVMM_RUN_USER	0
 
+/*
+ * What @run returns: MINIVMM_FASTPATH_NONE, @handle_exit is to decode the
+ * exit; MINIVMM_FASTPATH_REENTER, @run handled the exit itself with
+ * interrupts off (as KVM's fastpath: a CPUID, which needs nothing that
+ * sleeps) and the x86 layer enters again at once unless a signal,
+ * rescheduling or a request waits.
+ */
+#define MINIVMM_FASTPATH_NONE		0
+#define MINIVMM_FASTPATH_REENTER	1
+
 /* Segment registers, for @get_segment and @set_segment. */
 enum minivmm_sreg {
 	MINIVMM_SREG_ES, MINIVMM_SREG_CS, MINIVMM_SREG_SS, MINIVMM_SREG_DS,
@@ -96,8 +106,10 @@ struct minivmm_tdp_format {
  * @vcpu_load: makes @vcpu current on host CPU @cpu (preemption disabled).
  * @vcpu_put: stops it being current (preemption disabled).
  * @run: enters the guest once; called with interrupts and preemption off,
- *	after the x86 layer served requests and loaded guest XCR0. Returns
- *	when the guest exits (or entry failed); @handle_exit then sees why.
+ *	after the x86 layer served requests. Loads the guest's XCR0 and
+ *	CR2 around the world switch (minivmm_x86_load_guest_xsave_state()).
+ *	Returns when the guest exits (or entry failed): MINIVMM_FASTPATH_NONE
+ *	for @handle_exit to see why, or MINIVMM_FASTPATH_REENTER.
  * @handle_exit: after @run, with interrupts on and preemption enabled:
  *	decodes the exit and calls the x86 handler for it. Returns per the
  *	run-loop contract above; an entry failure is a MINIVMM_EXIT_FAIL_ENTRY
@@ -160,7 +172,7 @@ struct minivmm_arch_ops {
 	void (*vcpu_load)(struct minivmm_vcpu *vcpu, int cpu);
 	void (*vcpu_put)(struct minivmm_vcpu *vcpu);
 
-	void (*run)(struct minivmm_vcpu *vcpu);
+	int (*run)(struct minivmm_vcpu *vcpu);
 	int (*handle_exit)(struct minivmm_vcpu *vcpu);
 	void (*flush_tlb)(struct minivmm_vcpu *vcpu);
 

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/workqueue.h>
 #include "compat.h"
 #include "hva_peek.h"
@@ -36,6 +37,11 @@
  * Return: 0 (bytes released added to released_bytes; memory that cannot be
  * zapped, e.g. mlock()ed or hugetlbfs, is kept), or -EINVAL for a range
  * outside guest RAM.
+ *
+ * The zap is MADV_DONTNEED's, except that a module cannot send the
+ * UFFD_EVENT_REMOVE that madvise() sends first: memory registered with
+ * userfaultfd is kept, or its monitor (a postcopy migration, say) would
+ * find pages gone that it never saw removed.
  */
 static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size,
 			   unsigned long *swapped, u64 bit0)
@@ -61,7 +67,7 @@ static int balloon_release(struct minivmm_balloon *bl, u64 gpa, u64 size,
 		goto out;
 	mmap_read_lock(vm->mm);
 	vma = vma_lookup(vm->mm, hva);
-	if (vma && hva + size <= vma->vm_end &&
+	if (vma && hva + size <= vma->vm_end && !userfaultfd_armed(vma) &&
 	    !(vma->vm_flags & (VM_LOCKED | VM_HUGETLB | VM_PFNMAP | VM_IO |
 			       VM_MIXEDMAP))) {
 		if (swapped) {

@@ -68,6 +68,7 @@ static int __init minivmm_init(void)
 	}
 	minivmm_arch = ops;
 	minivmm_arch_calls_update(ops);
+	minivmm_x86_tdp_init(ops->tdp);
 	minivmm_vcpu_init();
 	minivmm_monitor_init();
 

@@ -61,7 +61,9 @@ static bool range_mapped(struct mm_struct *mm, u64 start, u64 len)
  * @vm: the VM.
  * @r: the region (copied from userspace).
  *
- * A changed or deleted slot loses its second-level mappings first.
+ * A changed or deleted slot loses its second-level mappings first, and
+ * the call returns only once no in-kernel access through its old address
+ * is in flight (SRCU, as KVM's memslots).
  * Return: 0; -EINVAL for bad arguments (see minivmm_region_check());
  * -EEXIST for an overlap with another slot or an in-kernel device's
  * window; -EFAULT when the userspace range is not mapped.
@@ -71,7 +73,7 @@ int minivmm_set_memory_region(struct minivmm_vm *vm,
 {
 	struct minivmm_slot_range ranges[MINIVMM_MAX_MEMSLOTS];
 	struct minivmm_memslot *slot;
-	bool flush = false;
+	bool flush = false, had = false;
 	int i, ret;
 
 	mutex_lock(&vm->lock);
@@ -94,20 +96,27 @@ int minivmm_set_memory_region(struct minivmm_vm *vm,
 	}
 	slot = &vm->slots[r->slot];
 	spin_lock(&vm->mmu_lock);
-	if (slot->size)
-		flush = minivmm_x86_tdp_zap(vm, slot->gpa, slot->size);
+	/* Faults retry while the old slot goes (the zap may yield the lock). */
+	vm->mmu_invalidating++;
+	had = slot->size;
+	if (had)
+		flush = minivmm_x86_tdp_zap(vm, slot->gpa, slot->size, true);
 	slot->gpa = r->guest_phys_addr;
 	slot->size = r->memory_size;
 	slot->uaddr = r->userspace_addr;
 	slot->flags = r->flags;
 	/* Faults that looked at the old slot retry. */
 	vm->mmu_seq++;
+	vm->mmu_invalidating--;
 	/* Flushed before unlocking, as the MMU notifier does. */
 	if (flush)
 		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
 	spin_unlock(&vm->mmu_lock);
 out:
 	mutex_unlock(&vm->lock);
+	/* In-kernel accesses through the old address are done after this. */
+	if (had)
+		synchronize_srcu_expedited(&vm->slots_srcu);
 	return ret;
 }
 
@@ -242,9 +251,12 @@ static int guest_copy(unsigned long hva, void *buf, u32 len, bool write)
 int minivmm_guest_rw(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len, bool write)
 {
 	u8 *p = buf;
+	int idx, r = 0;
 
 	if (current->mm != vm->mm || gpa + len < gpa)
 		return -EFAULT;
+	/* A slot change returns only after the copies through its address. */
+	idx = srcu_read_lock(&vm->slots_srcu);
 	while (len) {
 		const struct minivmm_memslot *s;
 		unsigned long hva;
@@ -254,16 +266,20 @@ int minivmm_guest_rw(struct minivmm_vm *vm, u64 gpa, void *buf, u32 len, bool wr
 		s = minivmm_find_slot(vm, gpa);
 		if (!s || (write && (s->flags & MINIVMM_MEM_READONLY))) {
 			mutex_unlock(&vm->lock);
-			return -EFAULT;
+			r = -EFAULT;
+			break;
 		}
 		hva = minivmm_slot_hva(s, gpa);
 		chunk = min_t(u64, len, s->gpa + s->size - gpa);
 		mutex_unlock(&vm->lock);
-		if (guest_copy(hva, p, chunk, write))
-			return -EFAULT;
+		if (guest_copy(hva, p, chunk, write)) {
+			r = -EFAULT;
+			break;
+		}
 		gpa += chunk;
 		p += chunk;
 		len -= chunk;
 	}
-	return 0;
+	srcu_read_unlock(&vm->slots_srcu, idx);
+	return r;
 }

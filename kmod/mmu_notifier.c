@@ -47,15 +47,16 @@ static int for_hva_range(struct minivmm_vm *vm, unsigned long start,
 	return ret;
 }
 
-static int zap_fn(struct minivmm_vm *vm, u64 gpa, u64 size, bool unused)
+static int zap_fn(struct minivmm_vm *vm, u64 gpa, u64 size, bool can_yield)
 {
-	return minivmm_x86_tdp_zap(vm, gpa, size);
+	return minivmm_x86_tdp_zap(vm, gpa, size, can_yield);
 }
 
+/* @can_yield: the caller may sleep and has mmu_invalidating raised. */
 static bool zap_hva_range(struct minivmm_vm *vm, unsigned long start,
-			  unsigned long end)
+			  unsigned long end, bool can_yield)
 {
-	return for_hva_range(vm, start, end, zap_fn, false) != 0;
+	return for_hva_range(vm, start, end, zap_fn, can_yield) != 0;
 }
 
 static int age_fn(struct minivmm_vm *vm, u64 gpa, u64 size, bool clear)
@@ -101,7 +102,8 @@ static int mn_invalidate_range_start(struct mmu_notifier *mn,
 
 	spin_lock(&vm->mmu_lock);
 	vm->mmu_invalidating++;
-	flush = zap_hva_range(vm, range->start, range->end);
+	flush = zap_hva_range(vm, range->start, range->end,
+			      mmu_notifier_range_blockable(range));
 	/*
 	 * Flush before unlocking: a second invalidation of the same range
 	 * finds nothing to zap, and must not return (letting the page be
@@ -132,8 +134,10 @@ static void mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 	bool flush;
 
 	spin_lock(&vm->mmu_lock);
-	flush = zap_hva_range(vm, 0, ULONG_MAX);
+	vm->mmu_invalidating++;
+	flush = zap_hva_range(vm, 0, ULONG_MAX, true);
 	vm->mmu_seq++;
+	vm->mmu_invalidating--;
 	if (flush)
 		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
 	spin_unlock(&vm->mmu_lock);

@@ -17,6 +17,8 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+/* smp_send_reschedule() traces the IPI from Linux 6.6 on. */
+#include <trace/events/ipi.h>
 #include "arch_ops.h"
 #include "vm.h"
 #include "x86/x86.h"
@@ -58,6 +60,29 @@ static void vcpu_put(struct minivmm_vcpu *vcpu)
 
 static void nop_ipi(void *unused)
 {
+}
+
+/**
+ * minivmm_vcpu_request() - ask one vCPU to serve a request before it
+ *	enters the guest again, kicking it out of guest mode
+ * @vcpu: the vCPU.
+ * @req: MINIVMM_REQ_* bit.
+ *
+ * Does not wait: callable from any context, interrupts off included. The
+ * kick is a reschedule IPI, which makes the vCPU's CPU leave guest mode.
+ */
+void minivmm_vcpu_request(struct minivmm_vcpu *vcpu, int req)
+{
+	int cpu, me = get_cpu();
+
+	set_bit(req, &vcpu->requests);
+	/* Pairs with smp_store_mb(vcpu->mode) in the entry path. */
+	smp_mb__after_atomic();
+	cpu = READ_ONCE(vcpu->cpu);
+	if (READ_ONCE(vcpu->mode) == MINIVMM_IN_GUEST && cpu >= 0 && cpu != me &&
+	    cpu_online(cpu))
+		smp_send_reschedule(cpu);
+	put_cpu();
 }
 
 /**

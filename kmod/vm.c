@@ -42,6 +42,7 @@ static void vm_destroy(struct minivmm_vm *vm)
 	minivmm_arch->vm_destroy(vm);
 	minivmm_x86_vm_destroy(vm);
 	mmdrop(vm->mm);
+	cleanup_srcu_struct(&vm->slots_srcu);
 	kfree(vm);
 	atomic_dec(&minivmm_nr_vms);
 	minivmm_arch->hardware_put();
@@ -175,6 +176,9 @@ int minivmm_vm_create(void)
 	mutex_init(&vm->lock);
 	mutex_init(&vm->mmio_lock);
 	spin_lock_init(&vm->mmu_lock);
+	r = init_srcu_struct(&vm->slots_srcu);
+	if (r)
+		goto free_struct;
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 	r = minivmm_x86_vm_init(vm);
@@ -205,6 +209,8 @@ x86_destroy:
 	minivmm_x86_vm_destroy(vm);
 free_vm:
 	mmdrop(vm->mm);
+	cleanup_srcu_struct(&vm->slots_srcu);
+free_struct:
 	kfree(vm);
 put_hw:
 	minivmm_arch->hardware_put();

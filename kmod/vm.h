@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/refcount.h>
 #include <linux/mmu_notifier.h>
 #include <linux/preempt.h>
@@ -147,6 +148,10 @@ static inline unsigned long minivmm_slot_hva(const struct minivmm_memslot *s, u6
  *	run vCPUs or change memory (others get -EIO), as with KVM.
  * @lock: serialises vCPU creation and memory-slot changes.
  * @slots: the memory slots, read under @mmu_lock or @lock.
+ * @slots_srcu: in-kernel accesses through a slot's userspace address
+ *	(minivmm_guest_rw()) are read-side sections; a slot change or delete
+ *	waits for them before it returns, so none lands in whatever the VMM
+ *	maps at the old address next.
  * @vcpus: vCPUs by id; a vCPU holds a VM reference, not the reverse.
  * @nr_vcpus: vCPUs created.
  * @mmu_lock: protects the backend's second-level page tables and the
@@ -168,6 +173,7 @@ struct minivmm_vm {
 	struct mm_struct *mm;
 	struct mutex lock;
 	struct minivmm_memslot slots[MINIVMM_MAX_MEMSLOTS];
+	struct srcu_struct slots_srcu;
 	struct minivmm_vcpu *vcpus[MINIVMM_MAX_VCPUS];
 	unsigned int nr_vcpus;
 	spinlock_t mmu_lock;
@@ -194,6 +200,8 @@ enum minivmm_vcpu_mode {
 
 /* Requests (bits of minivmm_vcpu.requests) served before the next entry. */
 #define MINIVMM_REQ_TLB_FLUSH	0
+/* An event to evaluate: an interrupt was raised, or may be deliverable now. */
+#define MINIVMM_REQ_EVENT	1
 
 /**
  * struct minivmm_vcpu - a virtual CPU
@@ -240,6 +248,7 @@ int minivmm_gpa_to_page(struct minivmm_vm *vm, u64 gpa, bool write,
 			struct page **page, bool *writable, unsigned long *seq);
 bool minivmm_mmu_retry(struct minivmm_vm *vm, unsigned long seq);
 void minivmm_request_all(struct minivmm_vm *vm, int req);
+void minivmm_vcpu_request(struct minivmm_vcpu *vcpu, int req);
 
 int minivmm_mmu_notifier_register(struct minivmm_vm *vm);
 void minivmm_mmu_notifier_unregister(struct minivmm_vm *vm);

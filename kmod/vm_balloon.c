@@ -29,10 +29,11 @@
  * work take it). Guest memory accesses take vm->lock for the slot lookup,
  * then the VMM's mmap lock; lock order mmio_lock, lock, mmap_lock.
  *
- * Interrupts: the device's interrupt is queued on vCPU 0 with
- * minivmm_vcpu_raise_irq(); while an interrupt is pending there, a new one
- * is dropped (InterruptStatus stays set, so a polling driver, or the
- * driver's handler of the earlier interrupt, still sees it).
+ * Interrupts: the device's interrupt is raised on vCPU 0 with
+ * minivmm_vcpu_raise_irq(), which kicks the vCPU out of guest mode and
+ * keeps the vector pending until the guest can take it; raised again
+ * before then, it is delivered once (InterruptStatus tells the driver
+ * every cause).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -85,6 +85,8 @@ struct vmx_vm {
  *	or faulted because VMX is off on this CPU (the host is rebooting).
  * @exit_reason: basic exit reason of the last exit (bit 31: entry failure).
  * @exit_qual: its exit qualification.
+ * @idt_vectoring: its IDT-vectoring information (the event whose delivery
+ *	the exit interrupted; bit 31 clear when none).
  */
 struct vmx_vcpu {
 	struct minivmm_vcpu vcpu;
@@ -107,6 +109,7 @@ struct vmx_vcpu {
 	int entry_failed;
 	u32 exit_reason;
 	u64 exit_qual;
+	u32 idt_vectoring;
 };
 
 static inline struct vmx_vcpu *to_vmx(struct minivmm_vcpu *vcpu)
@@ -124,7 +127,7 @@ static inline struct vmx_vm *to_vmx_vm(struct minivmm_vm *vm)
 #define VMX_ENTER_FAULT		2
 
 /* vmx_enter.S */
-int minivmm_vmx_enter(unsigned long *regs, int launched);
+int noinstr minivmm_vmx_enter(unsigned long *regs, int launched);
 void minivmm_vmx_vmexit(void);
 
 /* vmx_hw.c: VMX operation on every CPU while VMs exist */
@@ -194,7 +197,7 @@ int vmx_get_msr(struct minivmm_vcpu *vcpu, u32 index, u64 *data);
 int vmx_set_msr(struct minivmm_vcpu *vcpu, u32 index, u64 data);
 
 /* vmx_run.c */
-void vmx_vcpu_run(struct minivmm_vcpu *vcpu);
+int vmx_vcpu_run(struct minivmm_vcpu *vcpu);
 void vmx_skip_instruction(struct minivmm_vcpu *vcpu);
 void vmx_queue_exception(struct minivmm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error);

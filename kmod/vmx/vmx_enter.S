@@ -42,8 +42,10 @@
  * (VMfailValid or VMfailInvalid: read VM_INSTRUCTION_ERROR), 2 when the
  * HOST_RSP write, VMLAUNCH or VMRESUME faulted (VMX turned off under us by
  * a reboot or an emergency shutdown).
- * Called with interrupts disabled and this vCPU's VMCS current.
+ * Called with interrupts disabled and this vCPU's VMCS current, from
+ * noinstr code (vmx_vcpu_enter_exit()): it lives in .noinstr.text too.
  */
+.section .noinstr.text, "ax"
 SYM_FUNC_START(minivmm_vmx_enter)
 	push	%rbp
 	mov	%rsp, %rbp

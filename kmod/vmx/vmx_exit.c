@@ -18,11 +18,12 @@
 #define VMX_EXIT_GETSEC		11
 
 /* Re-inject an event whose delivery the VM exit interrupted. */
-static void complete_idt_vectoring(void)
+static void complete_idt_vectoring(struct vmx_vcpu *vmx)
 {
 	u32 idt = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 	u32 type;
 
+	vmx->idt_vectoring = idt;
 	if (!(idt & VECTORING_INFO_VALID_MASK))
 		return;
 	type = idt & VECTORING_INFO_TYPE_MASK;
@@ -97,7 +98,7 @@ static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 	 * is re-injected (complete_idt_vectoring()) and the exception recurs
 	 * if its cause remains.
 	 */
-	if (vmcs_read32(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK)
+	if (to_vmx(vcpu)->idt_vectoring & VECTORING_INFO_VALID_MASK)
 		return MINIVMM_RUN_RESUME;
 	if (vector == X86_TRAP_AC || vector == X86_TRAP_DB)
 		return minivmm_x86_reflect_exception(vcpu, vector,
@@ -107,12 +108,27 @@ static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 	return handle_unhandled(vcpu);
 }
 
+/*
+ * The access that faulted, in the x86 layer's terms: a write, a fetch, or
+ * not the final translation of a linear address (a guest page-table walk
+ * or A/D update, a PDPTE load), and the event being delivered if any.
+ */
 static int handle_ept_violation(struct minivmm_vcpu *vcpu)
 {
-	u64 q = to_vmx(vcpu)->exit_qual;
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u64 q = vmx->exit_qual;
+	const u64 final = EPT_VIOLATION_GVA_IS_VALID | EPT_VIOLATION_GVA_TRANSLATED;
+	struct minivmm_tdp_fault f = {
+		.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS),
+		.qual = q,
+		.vectoring = (vmx->idt_vectoring & VECTORING_INFO_VALID_MASK) ?
+			     vmx->idt_vectoring : 0,
+		.flags = ((q & EPT_VIOLATION_ACC_WRITE) ? MINIVMM_TDP_WRITE : 0) |
+			 ((q & EPT_VIOLATION_ACC_INSTR) ? MINIVMM_TDP_FETCH : 0) |
+			 ((q & final) != final ? MINIVMM_TDP_NOT_DATA : 0),
+	};
 
-	return minivmm_x86_tdp_fault(vcpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS),
-				     q & EPT_VIOLATION_ACC_WRITE, q);
+	return minivmm_x86_tdp_fault(vcpu, &f);
 }
 
 static int handle_resume(struct minivmm_vcpu *vcpu)
@@ -122,14 +138,16 @@ static int handle_resume(struct minivmm_vcpu *vcpu)
 
 typedef int (*vmx_exit_handler)(struct minivmm_vcpu *vcpu);
 
-/* Exits by basic reason; a missing entry is an INTERNAL_ERROR exit. */
+/*
+ * Exits by basic reason; a missing entry is an INTERNAL_ERROR exit.
+ * CPUID never gets here: vmx_vcpu_run() handles it with interrupts off.
+ */
 static const vmx_exit_handler vmx_exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_resume,
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_resume,	/* slice ended */
 	[EXIT_REASON_TRIPLE_FAULT]		= minivmm_x86_shutdown,
 	[EXIT_REASON_INTERRUPT_WINDOW]		= minivmm_x86_irq_window_open,
-	[EXIT_REASON_CPUID]			= minivmm_x86_emulate_cpuid,
 	[EXIT_REASON_HLT]			= minivmm_x86_emulate_hlt,
 	[EXIT_REASON_INVD]			= minivmm_x86_emulate_invd,
 	[EXIT_REASON_WBINVD]			= minivmm_x86_emulate_invd,
@@ -187,7 +205,7 @@ int vmx_handle_exit(struct minivmm_vcpu *vcpu)
 		return minivmm_x86_entry_failed(vcpu, vmx->exit_reason);
 
 	vmx->exit_qual = vmcs_readl(EXIT_QUALIFICATION);
-	complete_idt_vectoring();
+	complete_idt_vectoring(vmx);
 	reason = vmx->exit_reason;
 	/* The frequent exits as direct calls (an indirect one costs more). */
 	switch (reason) {
@@ -195,8 +213,6 @@ int vmx_handle_exit(struct minivmm_vcpu *vcpu)
 		return handle_io(vcpu);
 	case EXIT_REASON_EPT_VIOLATION:
 		return handle_ept_violation(vcpu);
-	case EXIT_REASON_CPUID:
-		return minivmm_x86_emulate_cpuid(vcpu);
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
 	case EXIT_REASON_PREEMPTION_TIMER:
 		return MINIVMM_RUN_RESUME;

@@ -104,6 +104,29 @@ static inline int vmx_vmptrld(u64 pa)
 	return vmx_status_errno(st);
 }
 
+/*
+ * VMREAD and VMWRITE cost one taken-never branch on success (asm goto, as
+ * KVM's vmx_ops.h): this is the exit path. Failures (VMfail) and faults
+ * (VMX off under us) are reported out of line and read as 0.
+ */
+#ifdef CONFIG_CC_HAS_ASM_GOTO_OUTPUT
+static __always_inline unsigned long __vmcs_readl(unsigned long field)
+{
+	unsigned long value;
+
+	asm goto("1: vmread %[field], %[value]\n\t"
+		 "jna %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, (%l[fault]))
+		 : [value] "=r"(value) : [field] "r"(field) : "cc" : fail, fault);
+	return value;
+fail:
+	vmx_vmread_error(field, VMX_FAIL);
+	return 0;
+fault:
+	vmx_vmread_error(field, VMX_FAULT);
+	return 0;
+}
+#else
 static __always_inline unsigned long __vmcs_readl(unsigned long field)
 {
 	unsigned long value = 0;
@@ -120,18 +143,20 @@ static __always_inline unsigned long __vmcs_readl(unsigned long field)
 	}
 	return value;
 }
+#endif
 
 static __always_inline void __vmcs_writel(unsigned long field, unsigned long value)
 {
-	u8 st = VMX_FAULT;
-
-	asm volatile("1: vmwrite %[value], %[field]\n\t"
-		     "setna %[st]\n\t"
-		     "2:\n\t"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [st] "+q"(st) : [field] "r"(field), [value] "rm"(value) : "cc");
-	if (unlikely(st != VMX_OK))
-		vmx_vmwrite_error(field, value, st);
+	asm goto("1: vmwrite %[value], %[field]\n\t"
+		 "jna %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, (%l[fault]))
+		 : : [field] "r"(field), [value] "rm"(value) : "cc" : fail, fault);
+	return;
+fail:
+	vmx_vmwrite_error(field, value, VMX_FAIL);
+	return;
+fault:
+	vmx_vmwrite_error(field, value, VMX_FAULT);
 }
 
 static __always_inline u16 vmcs_read16(unsigned long field)

@@ -16,6 +16,8 @@
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+/* guest_state_enter_irqoff() and _exit_: what KVM's backends tell RCU. */
+#include <linux/kvm_host.h>
 #include "vmx.h"
 #include "vmx_ops.h"
 #include "x86/x86.h"
@@ -131,42 +133,66 @@ static void handle_exit_irqoff(struct vmx_vcpu *vmx)
 		minivmm_x86_machine_check();
 }
 
+/*
+ * The world switch proper, as KVM's vmx_vcpu_enter_exit(): from telling
+ * RCU and context tracking that this CPU runs a guest (an extended
+ * quiescent state, as user mode) until it is back, nothing instrumentable
+ * (no tracing, no lockdep, no RCU): L1D flush, CR2, VMLAUNCH/VMRESUME.
+ */
+static noinstr void vmx_vcpu_enter_exit(struct vmx_vcpu *vmx,
+					struct minivmm_vcpu_arch *a)
+{
+	guest_state_enter_irqoff();
+	if (vmx_cfg.l1d_flush)
+		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+	if (a->cr2 != native_read_cr2())
+		native_write_cr2(a->cr2);
+	vmx->entry_failed = minivmm_vmx_enter(a->regs, vmx->launched);
+	a->cr2 = native_read_cr2();
+	guest_state_exit_irqoff();
+}
+
 /**
  * vmx_vcpu_run() - enter the guest once (interrupts and preemption off)
  * @vcpu: the vCPU, loaded on this CPU.
  *
- * Leaves the exit reason (or the entry failure) for vmx_handle_exit().
+ * Handles a CPUID exit at once (the x86 layer's handler needs nothing
+ * that sleeps, and it is the most frequent exit handled in the kernel);
+ * leaves any other exit reason (or the entry failure) for
+ * vmx_handle_exit().
+ *
+ * Return: MINIVMM_FASTPATH_REENTER for a handled CPUID, else
+ * MINIVMM_FASTPATH_NONE.
  */
-void vmx_vcpu_run(struct minivmm_vcpu *vcpu)
+int vmx_vcpu_run(struct minivmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct minivmm_vcpu_arch *a = &vcpu->arch;
 
 	if (unlikely(!vmx_on_this_cpu())) {
 		vmx->entry_failed = VMX_ENTER_FAULT;
-		return;
+		return MINIVMM_FASTPATH_NONE;
 	}
 	refresh_host_cr3_cr4(vmx);
 	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, vmx_cfg.preempt_ticks);
-	if (a->cr2 != native_read_cr2())
-		native_write_cr2(a->cr2);
 	minivmm_x86_load_guest_xsave_state(vcpu);
-	if (vmx_cfg.l1d_flush)
-		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
-
-	vmx->entry_failed = minivmm_vmx_enter(a->regs, vmx->launched);
-
-	a->cr2 = native_read_cr2();
+	vmx_vcpu_enter_exit(vmx, a);
 	minivmm_x86_load_host_xsave_state(vcpu);
 	if (vmx->host_debugctl)
 		update_debugctlmsr(vmx->host_debugctl);
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	if (unlikely(vmx->entry_failed))
-		return;
+		return MINIVMM_FASTPATH_NONE;
 	vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
 	if (!(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 		vmx->launched = true;
+	/* An instruction's exit: no event was being delivered. */
+	if (vmx->exit_reason == EXIT_REASON_CPUID) {
+		minivmm_x86_emulate_cpuid(vcpu);
+		return MINIVMM_FASTPATH_REENTER;
+	}
 	handle_exit_irqoff(vmx);
+	return MINIVMM_FASTPATH_NONE;
 }

@@ -180,6 +180,8 @@ int minivmm_x86_mov_to_cr(struct minivmm_vcpu *vcpu, int cr, int reg)
 		if (val & ~15UL)
 			return inject_gp(vcpu);
 		vcpu->arch.cr8 = val;
+		/* A lower TPR may let a held device interrupt through. */
+		set_bit(MINIVMM_REQ_EVENT, &vcpu->requests);
 		break;
 	default: {
 		u64 data[2] = { cr, minivmm_call(get_rip)(vcpu) };

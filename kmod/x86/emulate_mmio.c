@@ -104,12 +104,14 @@ static void write_operand(struct minivmm_vcpu *vcpu,
  * minivmm_x86_emulate_mmio() - emulate the access of a fault outside RAM
  * @vcpu: the vCPU (loaded).
  * @gpa: the guest-physical address.
+ * @write: the fault was a write (the decoded instruction must agree: it may
+ *	have changed since, under another vCPU's hand).
  *
  * Return: MINIVMM_RUN_RESUME when an in-kernel device took it,
  * MINIVMM_RUN_USER with an MMIO exit (or an INTERNAL_ERROR exit for an
  * unknown instruction).
  */
-int minivmm_x86_emulate_mmio(struct minivmm_vcpu *vcpu, u64 gpa)
+int minivmm_x86_emulate_mmio(struct minivmm_vcpu *vcpu, u64 gpa, bool write)
 {
 	struct minivmm_run *run = vcpu->run;
 	struct minivmm_segment cs;
@@ -128,6 +130,8 @@ int minivmm_x86_emulate_mmio(struct minivmm_vcpu *vcpu, u64 gpa)
 	if (r)
 		return insn_error(vcpu, gpa, rip, bytes, 0, r);
 	r = minivmm_insn_decode(bytes, n, mode, &in);
+	if (!r && in.is_write != write)
+		r = -EINVAL;
 	if (r)
 		return insn_error(vcpu, gpa, rip, bytes, n, r);
 

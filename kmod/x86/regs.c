@@ -182,5 +182,6 @@ int minivmm_x86_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs 
 	minivmm_arch->set_cr3(vcpu, sr->cr3);
 	vcpu->arch.cr2 = sr->cr2;
 	vcpu->arch.cr8 = sr->cr8;
+	set_bit(MINIVMM_REQ_EVENT, &vcpu->requests);
 	return 0;
 }

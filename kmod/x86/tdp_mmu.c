@@ -27,9 +27,21 @@
 
 static void leaf_dropped(struct minivmm_vm *vm, u64 entry);
 
+/* The backend's entry format, copied at load: one load per field on faults. */
+static struct minivmm_tdp_format tdp_fmt __ro_after_init;
+
 static const struct minivmm_tdp_format *fmt(void)
 {
-	return minivmm_arch->tdp;
+	return &tdp_fmt;
+}
+
+/**
+ * minivmm_x86_tdp_init() - take the backend's second-level entry format
+ * @f: the format (struct minivmm_arch_ops.tdp), after the backend's @init.
+ */
+void __init minivmm_x86_tdp_init(const struct minivmm_tdp_format *f)
+{
+	tdp_fmt = *f;
 }
 
 static u64 *table_of(u64 entry)
@@ -86,6 +98,9 @@ static void free_level(u64 *table, int level, struct minivmm_vm *vm)
 	free_page((unsigned long)table);
 	vm->arch.tdp_pages--;
 	atomic_long_dec(&minivmm_table_pages);
+	/* A large VM has a million tables: let others run in between. */
+	if (level)
+		cond_resched();
 }
 
 /**
@@ -244,22 +259,38 @@ static bool huge_ok(struct minivmm_vm *vm, u64 gpa, struct page *page,
 	return host_maps_pmd(vm->mm, hva, page_to_pfn(head), writable);
 }
 
+/*
+ * MMIO that is no instruction's data operand has nothing to emulate: an
+ * event's delivery (the IDT, GDT or a stack in MMIO), an instruction
+ * fetch, a guest page-table walk. The VM stops, as on KVM
+ * (KVM_INTERNAL_ERROR_DELIVERY_EV), instead of the instruction at RIP
+ * being emulated as an access it never made.
+ */
+static int mmio_not_data(struct minivmm_vcpu *vcpu, const struct minivmm_tdp_fault *tf)
+{
+	u64 data[4] = { tf->gpa, tf->qual, tf->vectoring, minivmm_call(get_rip)(vcpu) };
+
+	return minivmm_x86_internal_error(vcpu, tf->vectoring ?
+					  MINIVMM_INTERNAL_ERROR_DELIVERY_EV :
+					  MINIVMM_INTERNAL_ERROR_MMIO_NOT_DATA, 4, data);
+}
+
 /**
  * minivmm_x86_tdp_fault() - handle a second-level fault (EPT violation,
  *	NPT fault)
  * @vcpu: the vCPU; preemptible.
- * @gpa: the guest-physical address.
- * @write: the access was a write.
- * @qual: the backend's fault description, reported on failure.
+ * @tf: the fault, as the backend decoded it.
  *
  * Return: MINIVMM_RUN_RESUME once mapped (or to retry after a race),
  * MINIVMM_RUN_USER for an access outside guest memory (MMIO) or to memory
  * the host cannot provide, -ENOMEM.
  */
-int minivmm_x86_tdp_fault(struct minivmm_vcpu *vcpu, u64 gpa, bool write, u64 qual)
+int minivmm_x86_tdp_fault(struct minivmm_vcpu *vcpu, const struct minivmm_tdp_fault *tf)
 {
 	const struct minivmm_tdp_format *f = fmt();
 	struct minivmm_vm *vm = vcpu->vm;
+	bool write = tf->flags & MINIVMM_TDP_WRITE;
+	u64 gpa = tf->gpa;
 	struct page *page;
 	unsigned long seq;
 	bool writable, flush = false;
@@ -270,10 +301,13 @@ int minivmm_x86_tdp_fault(struct minivmm_vcpu *vcpu, u64 gpa, bool write, u64 qu
 	r = minivmm_gpa_to_page(vm, gpa, write, &page, &writable, &seq);
 	if (r == -EINTR || r == -EAGAIN || r == -ERESTARTSYS)
 		return MINIVMM_RUN_RESUME;	/* the entry path sees the signal */
-	if (r == -ENOENT || r == -EPERM)
-		return minivmm_x86_emulate_mmio(vcpu, gpa);
+	if (r == -ENOENT || r == -EPERM) {
+		if (tf->vectoring || (tf->flags & (MINIVMM_TDP_FETCH | MINIVMM_TDP_NOT_DATA)))
+			return mmio_not_data(vcpu, tf);
+		return minivmm_x86_emulate_mmio(vcpu, gpa, write);
+	}
 	if (r)
-		return fault_exit(vcpu, gpa, qual, r);
+		return fault_exit(vcpu, gpa, tf->qual, r);
 	r = cache_topup(&vcpu->arch);
 	if (r) {
 		put_page(page);
@@ -325,9 +359,34 @@ static void leaf_dropped(struct minivmm_vm *vm, u64 entry)
 struct tdp_walk {
 	struct minivmm_vm *vm;
 	bool clear;		/* age: clear the accessed bits */
+	bool can_yield;		/* zap: mmu_lock may be dropped between tables */
+	bool unflushed;		/* zap: leaves removed since the last flush */
 	long count;		/* zap: 4 KiB leaves removed; age: leaves accessed */
 	long huge;		/* zap: 2 MiB leaves removed */
 };
+
+/*
+ * Between two tables of a long zap: let a waiter of mmu_lock, or the
+ * scheduler, in. vCPUs drop what was removed so far first, so that no
+ * other invalidation can return while a translation it found gone is
+ * still cached. Tables are freed only with the VM, so the walk goes on
+ * where it was; faults meanwhile retry (the caller has mmu_invalidating
+ * raised).
+ */
+static void zap_yield(struct tdp_walk *w)
+{
+	struct minivmm_vm *vm = w->vm;
+
+	if (!w->can_yield || !(need_resched() || spin_needbreak(&vm->mmu_lock)))
+		return;
+	if (w->unflushed) {
+		minivmm_request_all(vm, MINIVMM_REQ_TLB_FLUSH);
+		w->unflushed = false;
+	}
+	spin_unlock(&vm->mmu_lock);
+	cond_resched();
+	spin_lock(&vm->mmu_lock);
+}
 
 /* Visit the leaves of [start, end) under @table; @zap removes them. */
 static void walk_level(u64 *table, int level, u64 base, u64 start, u64 end,
@@ -347,9 +406,12 @@ static void walk_level(u64 *table, int level, u64 base, u64 start, u64 end,
 		if (is_table(table[i], level)) {
 			walk_level(table_of(table[i]), level - 1, lo, max(start, lo),
 				   min(end, hi), w, zap);
+			if (zap && level == 1)
+				zap_yield(w);
 		} else if (zap) {
 			/* A 2 MiB leaf goes whole; what remains refaults. */
 			leaf_dropped(w->vm, xchg(&table[i], 0));
+			w->unflushed = true;
 			if (level)
 				w->huge++;
 			else
@@ -367,13 +429,17 @@ static void walk_level(u64 *table, int level, u64 base, u64 start, u64 end,
  * @vm: the VM; the caller holds vm->mmu_lock.
  * @gpa: start (page aligned).
  * @size: bytes (page aligned).
+ * @can_yield: the caller may sleep and has vm->mmu_invalidating raised:
+ *	mmu_lock may be dropped and taken again between tables of a long
+ *	range (vCPUs flush what was removed before each break).
  *
  * Tables stay allocated until the VM goes. Return: true when an entry was
- * removed, so vCPUs must flush their cached translations.
+ * removed since the last flush, so vCPUs must flush their cached
+ * translations.
  */
-bool minivmm_x86_tdp_zap(struct minivmm_vm *vm, u64 gpa, u64 size)
+bool minivmm_x86_tdp_zap(struct minivmm_vm *vm, u64 gpa, u64 size, bool can_yield)
 {
-	struct tdp_walk w = { .vm = vm };
+	struct tdp_walk w = { .vm = vm, .can_yield = can_yield };
 
 	lockdep_assert_held(&vm->mmu_lock);
 	if (!size)
@@ -388,7 +454,7 @@ bool minivmm_x86_tdp_zap(struct minivmm_vm *vm, u64 gpa, u64 size)
 		atomic64_sub(w.huge, &vm->stats.huge_mapped);
 		atomic64_add(w.huge * 512, &vm->stats.pages_zapped);
 	}
-	return w.count || w.huge;
+	return w.unflushed;
 }
 
 /**

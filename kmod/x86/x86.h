@@ -66,9 +66,31 @@ int minivmm_x86_shutdown(struct minivmm_vcpu *vcpu);
 int minivmm_x86_internal_error(struct minivmm_vcpu *vcpu, u32 suberror,
 			       u32 ndata, const u64 *data);
 int minivmm_x86_entry_failed(struct minivmm_vcpu *vcpu, u64 reason);
-int minivmm_x86_tdp_fault(struct minivmm_vcpu *vcpu, u64 gpa, bool write,
-			  u64 qual);
-int minivmm_x86_emulate_mmio(struct minivmm_vcpu *vcpu, u64 gpa);
+
+/* minivmm_tdp_fault.flags */
+#define MINIVMM_TDP_WRITE	BIT(0)	/* the access was a write */
+#define MINIVMM_TDP_FETCH	BIT(1)	/* an instruction fetch */
+/* Not the translation of a linear address: a guest page walk, a PDPTE load. */
+#define MINIVMM_TDP_NOT_DATA	BIT(2)
+
+/**
+ * struct minivmm_tdp_fault - a second-level fault as the backend decoded it
+ * @gpa: the guest-physical address.
+ * @qual: the backend's own description (VT-x exit qualification, NPT
+ *	error code), reported to userspace on failure.
+ * @vectoring: the event whose delivery faulted, in the VT-x IDT-vectoring
+ *	format (SVM's EXITINTINFO has the same layout); 0 when none.
+ * @flags: MINIVMM_TDP_*.
+ */
+struct minivmm_tdp_fault {
+	u64 gpa;
+	u64 qual;
+	u32 vectoring;
+	u32 flags;
+};
+
+int minivmm_x86_tdp_fault(struct minivmm_vcpu *vcpu, const struct minivmm_tdp_fault *f);
+int minivmm_x86_emulate_mmio(struct minivmm_vcpu *vcpu, u64 gpa, bool write);
 void minivmm_x86_mmio_complete(struct minivmm_vcpu *vcpu);
 
 /* Control registers and MSRs (kmod/x86/cr.c, msr.c) */
@@ -83,7 +105,8 @@ int minivmm_x86_set_msr(struct minivmm_vcpu *vcpu, u32 index, u64 data,
 			bool host);
 
 /* Second-level page tables (kmod/x86/tdp_mmu.c) */
-bool minivmm_x86_tdp_zap(struct minivmm_vm *vm, u64 gpa, u64 size);
+void minivmm_x86_tdp_init(const struct minivmm_tdp_format *f);
+bool minivmm_x86_tdp_zap(struct minivmm_vm *vm, u64 gpa, u64 size, bool can_yield);
 int minivmm_x86_tdp_age(struct minivmm_vm *vm, u64 gpa, u64 size, bool clear);
 
 /* The host's XCR0 (0 when the host kernel runs without XSAVE). */

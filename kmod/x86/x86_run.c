@@ -8,9 +8,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kvm_host.h>	/* guest_timing_enter_irqoff() */
 #include <linux/sched/signal.h>
 #include <asm/fpu/api.h>
-#include <asm/fpu/xcr.h>
 #include <asm/processor-flags.h>
 #include "irq.h"
 #include "x86_run.h"
@@ -36,35 +36,6 @@ void minivmm_x86_run_end(struct minivmm_vcpu *vcpu)
 }
 
 /**
- * minivmm_x86_load_guest_xsave_state() - the guest's XCR0, for the entry
- * @vcpu: the vCPU; interrupts off.
- *
- * Never executes XSETBV on a host whose kernel runs without XSAVE (there
- * the guest cannot set CR4.OSXSAVE).
- */
-void minivmm_x86_load_guest_xsave_state(struct minivmm_vcpu *vcpu)
-{
-	const struct minivmm_vcpu_arch *a = &vcpu->arch;
-
-	if (minivmm_host_xcr0 && (a->cr4 & X86_CR4_OSXSAVE) &&
-	    a->xcr0 != minivmm_host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, a->xcr0);
-}
-
-/**
- * minivmm_x86_load_host_xsave_state() - the host's XCR0, after the exit
- * @vcpu: the vCPU; interrupts off.
- */
-void minivmm_x86_load_host_xsave_state(struct minivmm_vcpu *vcpu)
-{
-	const struct minivmm_vcpu_arch *a = &vcpu->arch;
-
-	if (minivmm_host_xcr0 && (a->cr4 & X86_CR4_OSXSAVE) &&
-	    a->xcr0 != minivmm_host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, minivmm_host_xcr0);
-}
-
-/**
  * minivmm_x86_vcpu_enter() - enter the guest once and handle the exit
  * @vcpu: the vCPU, loaded on this CPU.
  *
@@ -74,10 +45,13 @@ void minivmm_x86_load_host_xsave_state(struct minivmm_vcpu *vcpu)
  */
 int minivmm_x86_vcpu_enter(struct minivmm_vcpu *vcpu)
 {
-	int r;
+	int r, fast;
 
 	preempt_disable();
-	if (minivmm_x86_prepare_injection(vcpu)) {
+	/* The common case, nothing queued or asked for, costs no call. */
+	if (unlikely(vcpu->arch.irq_pending || vcpu->run->request_interrupt_window ||
+		     test_bit(MINIVMM_REQ_EVENT, &vcpu->requests)) &&
+	    minivmm_x86_prepare_injection(vcpu)) {
 		preempt_enable();
 		vcpu->run->exit_reason = MINIVMM_EXIT_IRQ_WINDOW_OPEN;
 		minivmm_x86_fill_run_state(vcpu);
@@ -86,7 +60,9 @@ int minivmm_x86_vcpu_enter(struct minivmm_vcpu *vcpu)
 	local_irq_disable();
 	/* Pairs with smp_mb__after_atomic() in minivmm_request_all(). */
 	smp_store_mb(vcpu->mode, MINIVMM_IN_GUEST);
-	if (signal_pending(current) || need_resched()) {
+	/* An interrupt raised since the injection above: evaluate again. */
+	if (signal_pending(current) || need_resched() ||
+	    test_bit(MINIVMM_REQ_EVENT, &vcpu->requests)) {
 		WRITE_ONCE(vcpu->mode, MINIVMM_OUTSIDE_GUEST);
 		local_irq_enable();
 		preempt_enable();
@@ -101,12 +77,26 @@ int minivmm_x86_vcpu_enter(struct minivmm_vcpu *vcpu)
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 
-	minivmm_call(run)(vcpu);
+	/* The tick counts guest time from here (PF_VCPU), as under KVM. */
+	guest_timing_enter_irqoff();
+	/*
+	 * Exits the backend handled with interrupts off: enter again unless
+	 * something waits. A host interrupt that came meanwhile makes the
+	 * next entry exit at once, and that exit ends the loop.
+	 */
+	do {
+		fast = minivmm_call(run)(vcpu);
+	} while (fast == MINIVMM_FASTPATH_REENTER &&
+		 likely(!READ_ONCE(vcpu->requests) && !signal_pending(current) &&
+			!need_resched()));
+	guest_timing_exit_irqoff();
 
 	/* Requesters reading OUTSIDE_GUEST see the guest's work done. */
 	smp_store_release(&vcpu->mode, MINIVMM_OUTSIDE_GUEST);
 	local_irq_enable();	/* the host takes its interrupts here */
 	preempt_enable();
+	if (fast == MINIVMM_FASTPATH_REENTER)
+		return MINIVMM_RUN_RESUME;	/* handled; what waits is served */
 
 	r = minivmm_call(handle_exit)(vcpu);
 	if (r != MINIVMM_RUN_RESUME)

@@ -9,6 +9,7 @@
 #ifndef MINIVMM_X86_STATE_H
 #define MINIVMM_X86_STATE_H
 
+#include <linux/bitops.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
 #include <linux/minivmm.h>
@@ -44,8 +45,12 @@ enum {
  * @mmio_pending: an MMIO read exit awaits its data.
  * @mmio_read: the decoded instruction of that read.
  * @irq_pending: @irq_vector waits to be injected.
- * @irq_vector: the external interrupt queued by MINIVMM_INTERRUPT or an
- *	in-kernel device.
+ * @irq_vector: the external interrupt queued by MINIVMM_INTERRUPT (one at
+ *	a time, as KVM_INTERRUPT with a userspace interrupt controller; like
+ *	an ExtINT it is not held back by the guest's TPR). vCPU thread only.
+ * @dev_irqs: vectors raised by in-kernel devices, from any thread (atomic
+ *	bit operations), each delivered once, highest first, when the guest's
+ *	RFLAGS.IF and TPR (CR8) allow it.
  * @tdp_cache: free pages for second-level tables.
  * @tdp_cache_nr: pages in @tdp_cache.
  */
@@ -68,6 +73,7 @@ struct minivmm_vcpu_arch {
 	struct minivmm_mmio_insn mmio_read;
 	bool irq_pending;
 	u8 irq_vector;
+	unsigned long dev_irqs[BITS_TO_LONGS(256)];
 	struct page *tdp_cache[MINIVMM_TDP_CACHE_PAGES];
 	int tdp_cache_nr;
 };

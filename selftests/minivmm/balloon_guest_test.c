@@ -53,6 +53,8 @@
 #define BASE_PFN	(BALLOON_GPA / PAGE)
 #define BALLOON_MMIO	0xb2000000ULL
 #define BALLOON_VECTOR	0x41
+/* MINIVMM_INTERRUPT's vector in the interrupt tests: above the balloon's. */
+#define USER_VECTOR	0x52
 
 /* What each statistic tag carries in the stats buffer number @seq. */
 #define BG_STAT_VAL(tag, seq)	(((uint64_t)(tag) + 1) * 1000000ULL + (seq))
@@ -76,6 +78,7 @@ enum {
 	CMD_STI,
 	CMD_CLI,
 	CMD_REGS,	/* Status, InterruptStatus */
+	CMD_CR8,	/* MOV arg0 to CR8 (the TPR) */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -101,6 +104,8 @@ static volatile uint32_t g_hook_pages[8], g_hook_up[8];
 static volatile uint64_t g_stats_seq;
 static volatile uint64_t g_irq_all, g_irq_cfg, g_irq_vring;
 static volatile uint64_t g_irq_isr, g_irq_isr_after;
+/* Vectors in the order the guest took them, one byte each, first lowest. */
+static volatile uint64_t g_irq_order, g_irq_user;
 
 GUEST_CODE static __u32 g_read32(void *ctx, __u32 off)
 {
@@ -168,10 +173,27 @@ GUEST_CODE static unsigned int g_fill_stats(void *ctx, struct balloon_stat *st,
 	return n;
 }
 
+GUEST_CODE static void irq_taken(uint8_t vector)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8 && ((g_irq_order >> (8 * i)) & 0xff); i++)
+		;
+	if (i < 8)
+		g_irq_order |= (uint64_t)vector << (8 * i);
+}
+
+GUEST_CODE static void guest_user_irq(struct ex_regs *regs)
+{
+	g_irq_user++;
+	irq_taken(USER_VECTOR);
+}
+
 GUEST_CODE static void guest_balloon_irq(struct ex_regs *regs)
 {
 	uint32_t isr = g_read32((void *)BALLOON_MMIO, VIRTIO_MMIO_INTERRUPT_STATUS);
 
+	irq_taken(BALLOON_VECTOR);
 	g_irq_all++;
 	if (isr & VIRTIO_MMIO_INT_CONFIG)
 		g_irq_cfg++;
@@ -374,6 +396,9 @@ GUEST_CODE static void guest_main(void)
 		case CMD_CLI:
 			guest_cli();
 			break;
+		case CMD_CR8:
+			asm volatile("mov %0, %%cr8" : : "r"((uint64_t)g_arg[0]) : "memory");
+			break;
 		case CMD_REGS:
 			res[0] = g_read32((void *)BALLOON_MMIO, VIRTIO_MMIO_STATUS);
 			res[1] = g_read32((void *)BALLOON_MMIO,
@@ -575,6 +600,9 @@ FIXTURE_SETUP(bg)
 	self->vcpu = vm_add_vcpu(self->vm, 0, guest_main);
 	ASSERT_NE(NULL, self->vcpu);
 	vm_install_handler(self->vm, BALLOON_VECTOR, guest_balloon_irq);
+	vm_install_handler(self->vm, USER_VECTOR, guest_user_irq);
+	g_irq_order = 0;
+	g_irq_user = 0;
 	ASSERT_UCALL(self->vcpu, UCALL_SYNC, &uc);
 	ASSERT_EQ(SYNC_READY, uc.args[0]);
 }
@@ -854,6 +882,72 @@ TEST_F(bg, config_change_interrupt)
 	log_bstats(_metadata, "end", &st);
 	EXPECT_EQ(100, st.actual_pages);
 	EXPECT_EQ(0, st.needs_reset);
+	guest_exit(_metadata, self);
+}
+
+/*
+ * A device interrupt and MINIVMM_INTERRUPT's wait apart: with IF=0, the
+ * balloon's config interrupt is pending when userspace queues its own.
+ * Before, both shared one slot: MINIVMM_INTERRUPT got -EBUSY (or the
+ * device's interrupt was dropped, the other way round). Both must arrive,
+ * the higher vector first.
+ */
+TEST_F(bg, device_and_userspace_interrupts_both_delivered)
+{
+	ASSERT_EQ(0, create_balloon(self->vm, 0, 0));
+	guest_init(_metadata, self);
+	CMD(CMD_CLI, 0, 0, 0);
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 64));
+	ASSERT_EQ(0, vcpu_interrupt(self->vcpu, USER_VECTOR))
+		TH_LOG("MINIVMM_INTERRUPT with a device interrupt pending: %s",
+		       strerror(errno));
+	/* The slot of MINIVMM_INTERRUPT is full now. */
+	EXPECT_EQ(-1, vcpu_interrupt(self->vcpu, USER_VECTOR + 1));
+	EXPECT_EQ(EBUSY, errno);
+	CMD(CMD_IRQ_WAIT, 1, 100000, 0);
+	EXPECT_EQ(0, self->res[2]) TH_LOG("delivered with IF=0");
+	EXPECT_EQ(0, g_irq_user);
+	CMD(CMD_STI, 0, 0, 0);
+	CMD(CMD_IRQ_WAIT, 1, IRQ_SPINS, 0);
+	TH_LOG("taken: order 0x%llx, user %llu, cfg %llu",
+	       (unsigned long long)g_irq_order, (unsigned long long)g_irq_user,
+	       (unsigned long long)self->res[0]);
+	EXPECT_EQ(1, self->res[0]);
+	EXPECT_EQ(1, g_irq_user);
+	EXPECT_EQ((BALLOON_VECTOR << 8) | USER_VECTOR, g_irq_order);
+	guest_update(_metadata, self, 64);
+	guest_exit(_metadata, self);
+}
+
+/*
+ * The guest's TPR (CR8) holds back device interrupts of its priority
+ * class and below (vector 0x41: class 4) until it is lowered; the
+ * interrupt of MINIVMM_INTERRUPT, ExtINT-like, is not held. Before, the
+ * TPR was ignored and the balloon's interrupt came in under CR8 = 4.
+ */
+TEST_F(bg, tpr_holds_device_interrupts)
+{
+	ASSERT_EQ(0, create_balloon(self->vm, 0, 0));
+	guest_init(_metadata, self);
+	CMD(CMD_CR8, BALLOON_VECTOR >> 4, 0, 0);
+	CMD(CMD_STI, 0, 0, 0);
+	ASSERT_EQ(0, vm_balloon_target(self->vm, 64));
+	CMD(CMD_IRQ_WAIT, 1, 100000, 0);
+	TH_LOG("CR8 %d: cfg irqs %llu", BALLOON_VECTOR >> 4,
+	       (unsigned long long)self->res[0]);
+	EXPECT_EQ(0, self->res[2]) TH_LOG("taken with the TPR at its class");
+	ASSERT_EQ(0, vcpu_interrupt(self->vcpu, USER_VECTOR));
+	CMD(CMD_IRQ_WAIT, 1, 100000, 0);
+	EXPECT_EQ(1, g_irq_user) TH_LOG("MINIVMM_INTERRUPT held by the TPR");
+	EXPECT_EQ(0, self->res[2]);
+	CMD(CMD_CR8, (BALLOON_VECTOR >> 4) - 1, 0, 0);
+	CMD(CMD_IRQ_WAIT, 1, IRQ_SPINS, 0);
+	TH_LOG("CR8 %d: cfg irqs %llu, order 0x%llx", (BALLOON_VECTOR >> 4) - 1,
+	       (unsigned long long)self->res[0], (unsigned long long)g_irq_order);
+	EXPECT_EQ(1, self->res[0]);
+	EXPECT_EQ((BALLOON_VECTOR << 8) | USER_VECTOR, g_irq_order);
+	CMD(CMD_CR8, 0, 0, 0);
+	guest_update(_metadata, self, 64);
 	guest_exit(_metadata, self);
 }
 

@@ -19,12 +19,17 @@
  * exactly as the test wants it, wrong on purpose.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 #include <linux/virtio_balloon.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
@@ -989,6 +994,121 @@ TEST_F(bh, driver_reinit_after_stop)
 	EXPECT_EQ(RAM_PAGES, mvm_resident_pages(self->ram, RAM_SIZE));
 	g_cmd = CMD_EXIT;
 	ASSERT_DONE(self->vcpu);
+}
+
+/* ---------------------------------------------------------------------- */
+/* A slot change waits for the device's access through its old address     */
+/* ---------------------------------------------------------------------- */
+
+/* One page for queue 0's used ring, in its own slot, userfaultfd-armed. */
+#define UFD_SLOT	25
+#define UFD_GPA		0xb1a00000ULL
+
+struct blocked_run {
+	struct mvm_vcpu *vcpu;
+	struct ucall uc;
+	uint64_t cmd;		/* ucall of the guest after its QueueNotify */
+	int r;
+};
+
+static void *notify_thread(void *arg)
+{
+	struct blocked_run *b = arg;
+
+	b->r = vcpu_run(b->vcpu);
+	b->cmd = b->r ? UCALL_NONE : get_ucall(b->vcpu, &b->uc);
+	return NULL;
+}
+
+struct slot_delete {
+	struct mvm_vm *vm;
+	volatile int done;
+	int r;
+};
+
+static void *delete_thread(void *arg)
+{
+	struct slot_delete *d = arg;
+
+	d->r = vm_set_region(d->vm, UFD_SLOT, 0, UFD_GPA, 0, NULL);
+	__atomic_store_n(&d->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * The device writes the used ring through the slot's userspace address;
+ * that page faults to userfaultfd, so the write sleeps in the kernel. A
+ * SET_MEMORY_REGION deleting the slot meanwhile must not return before
+ * the write is done: once it returns the VMM may map anything there, and
+ * the device's write would land in it. Before SRCU the delete returned at
+ * once.
+ */
+TEST_F(bh, slot_delete_waits_for_device_access)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zp = { .mode = 0 };
+	struct slot_delete del = { .vm = self->vm };
+	struct blocked_run b = { .vcpu = self->vcpu };
+	struct pollfd pfd = { .events = POLLIN };
+	struct uffd_msg msg;
+	pthread_t tn, td;
+	void *ufd_page;
+	int uffd, waited_ms;
+
+	ufd_page = mvm_map_at(UFD_GPA, PAGE);
+	ASSERT_NE(NULL, ufd_page);
+	ASSERT_EQ(0, vm_set_region(self->vm, UFD_SLOT, 0, UFD_GPA, PAGE, ufd_page));
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	reg.range.start = (uintptr_t)ufd_page;
+	reg.range.len = PAGE;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg)) TH_LOG("UFFDIO_REGISTER: %s",
+								 strerror(errno));
+
+	negotiate(_metadata, self);
+	ASSERT_EQ(1, setup_queue(_metadata, self, 0, QN, 0, 0, UFD_GPA));
+	ASSERT_EQ(1, setup_queue(_metadata, self, 1, QN, 0, 0, 0));
+	W(VIRTIO_MMIO_STATUS, S_ALL);
+	pfns(0, RAM_PFN + 5, 1);
+	send_pfns(self, 0, 0, 0, 1);
+
+	/* The guest's QueueNotify: the device's used-ring write sleeps. */
+	g_cmd = CMD_W32;
+	g_arg[0] = VIRTIO_MMIO_QUEUE_NOTIFY;
+	g_arg[1] = 0;
+	ASSERT_EQ(0, pthread_create(&tn, NULL, notify_thread, &b));
+	pfd.fd = uffd;
+	ASSERT_EQ(1, poll(&pfd, 1, 60000)) TH_LOG("no userfault from the device");
+	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	TH_LOG("device blocked on 0x%llx (flags 0x%llx)",
+	       (unsigned long long)msg.arg.pagefault.address,
+	       (unsigned long long)msg.arg.pagefault.flags);
+	EXPECT_EQ((uintptr_t)ufd_page, msg.arg.pagefault.address & ~(PAGE - 1));
+
+	ASSERT_EQ(0, pthread_create(&td, NULL, delete_thread, &del));
+	for (waited_ms = 0; waited_ms < 500 && !__atomic_load_n(&del.done, __ATOMIC_SEQ_CST);
+	     waited_ms += 10)
+		usleep(10000);
+	TH_LOG("slot delete %s after %d ms with the device's access in flight",
+	       del.done ? "returned" : "still waits", waited_ms);
+	EXPECT_EQ(0, del.done);
+
+	/* The fault resolved, the access finishes and the delete returns. */
+	zp.range.start = (uintptr_t)ufd_page;
+	zp.range.len = PAGE;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_ZEROPAGE, &zp)) TH_LOG("UFFDIO_ZEROPAGE: %s",
+								strerror(errno));
+	ASSERT_EQ(0, pthread_join(td, NULL));
+	ASSERT_EQ(0, pthread_join(tn, NULL));
+	EXPECT_EQ(0, del.r);
+	ASSERT_EQ(0, b.r);
+	ASSERT_EQ(UCALL_SYNC, b.cmd);
+	EXPECT_EQ(SYNC_RESULT, b.uc.args[0]);
+	close(uffd);
+	munmap(ufd_page, PAGE);
 }
 
 TEST_HARNESS_MAIN

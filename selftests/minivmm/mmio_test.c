@@ -607,4 +607,111 @@ TEST_F(mmio, unsupported_lock_inc_is_emulation_error)
 	check_unsupported(_metadata, self->vm, guest_lock_inc_mmio, mmio_bad_lock_inc);
 }
 
+/* ---------------------------------------------------------------------- */
+/* MMIO that is no instruction's data operand: nothing to emulate          */
+/* ---------------------------------------------------------------------- */
+
+extern char mmio_ud2[], mmio_walk_load[];
+
+GUEST_CODE static void guest_ud2(void)
+{
+	asm volatile(".globl mmio_ud2\nmmio_ud2:\n\tud2");
+	GUEST_FAIL("ud2 went on");
+}
+
+GUEST_CODE static void guest_call_mmio(void)
+{
+	((void (*)(void))(uintptr_t)MMIO_GPA)();
+	GUEST_FAIL("code in MMIO ran");
+}
+
+GUEST_CODE static void guest_walk_load(void)
+{
+	uint32_t v;
+
+	asm volatile(".globl mmio_walk_load\nmmio_walk_load:\n\t"
+		     "movl (%%rax), %%ecx" : "=c"(v) : "a"(MMIO_GPA) : "memory");
+	GUEST_ASSERT_EQ(0xdeadbeef, v);	/* not reached */
+}
+
+/*
+ * Runs @vcpu once: it must stop with INTERNAL_ERROR @suberror for @gpa at
+ * @rip, data[2] the event being delivered (@vectoring), and no MMIO exit
+ * counted (nothing was emulated).
+ */
+static void check_not_data(struct __test_metadata *_metadata, struct mvm_vcpu *vcpu,
+			   uint32_t suberror, uint64_t gpa, uint64_t vectoring,
+			   uint64_t rip)
+{
+	struct minivmm_mem_stats before, after;
+	struct minivmm_run *run = vcpu->run;
+	struct minivmm_regs regs;
+	unsigned int i;
+
+	ASSERT_EQ(0, get_stats(vcpu->vm, &before));
+	ASSERT_RUN_EXIT(vcpu, MINIVMM_EXIT_INTERNAL_ERROR);
+	TH_LOG("suberror %u ndata %u", run->internal.suberror, run->internal.ndata);
+	for (i = 0; i < run->internal.ndata && i < 6; i++)
+		TH_LOG("  data[%u] = 0x%llx", i, (unsigned long long)run->internal.data[i]);
+	ASSERT_EQ(suberror, run->internal.suberror);
+	ASSERT_EQ(4, run->internal.ndata);
+	EXPECT_EQ(gpa, run->internal.data[0]);
+	EXPECT_EQ(vectoring, run->internal.data[2]);
+	EXPECT_EQ(rip, run->internal.data[3]);
+	ASSERT_EQ(0, vcpu_get_regs(vcpu, &regs));
+	EXPECT_EQ(rip, regs.rip);
+	ASSERT_EQ(0, get_stats(vcpu->vm, &after));
+	EXPECT_EQ(before.mmio_exits, after.mmio_exits);
+}
+
+/*
+ * The IDT in MMIO: delivering the #UD reads gate 6 there. Before the
+ * check, the ud2 at RIP was "emulated" as an MMIO access (an EMULATION
+ * error at best, a wrong access and a skipped instruction at worst).
+ */
+TEST_F(mmio, event_delivery_through_mmio_is_delivery_error)
+{
+	struct minivmm_sregs sr;
+
+	self->vcpu = vm_add_vcpu(self->vm, 0, guest_ud2);
+	ASSERT_NE(NULL, self->vcpu);
+	ASSERT_EQ(0, vcpu_get_sregs(self->vcpu, &sr));
+	sr.idt.base = MMIO_GPA;
+	ASSERT_EQ(0, vcpu_set_sregs(self->vcpu, &sr));
+	/* Valid, hardware exception (type 3), vector 6, no error code. */
+	check_not_data(_metadata, self->vcpu, MINIVMM_INTERNAL_ERROR_DELIVERY_EV,
+		       MMIO_GPA + 6 * 16, 0x80000306, (uintptr_t)mmio_ud2);
+}
+
+/* A jump into MMIO: an instruction fetch, no operand to emulate. */
+TEST_F(mmio, fetch_from_mmio_is_not_data)
+{
+	self->vcpu = vm_add_vcpu(self->vm, 0, guest_call_mmio);
+	ASSERT_NE(NULL, self->vcpu);
+	check_not_data(_metadata, self->vcpu, MINIVMM_INTERNAL_ERROR_MMIO_NOT_DATA,
+		       MMIO_GPA, 0, MMIO_GPA);
+}
+
+/*
+ * The guest's page table for MMIO_GPA's 2 MiB lies in MMIO: the load's
+ * page walk reads the PTE there (EPT: guest linear address valid, not its
+ * translation). Emulating the load as a data access would have made an
+ * MMIO exit at the PTE's address.
+ */
+TEST_F(mmio, page_walk_through_mmio_is_not_data)
+{
+	uint64_t *pde, pt = MMIO_GPA + 0x10000;
+
+	ASSERT_FALSE(vm_is_guest_mem(self->vm, (void *)(uintptr_t)pt, 0x1000));
+	self->vcpu = vm_add_vcpu(self->vm, 0, guest_walk_load);
+	ASSERT_NE(NULL, self->vcpu);
+	/* The four page directories map 0-4 GiB: entry MMIO_GPA >> 21. */
+	pde = (uint64_t *)(self->vm->sys + MVM_SYS_PD) + (MMIO_GPA >> 21);
+	/* Today a 2 MiB identity leaf (PS, bit 7). */
+	ASSERT_EQ(MMIO_GPA | 0x80, *pde & 0x000ffffffffff080ULL);
+	*pde = pt | 0x3;	/* present, writable, PS clear: a page table */
+	check_not_data(_metadata, self->vcpu, MINIVMM_INTERNAL_ERROR_MMIO_NOT_DATA,
+		       pt, 0, (uintptr_t)mmio_walk_load);
+}
+
 TEST_HARNESS_MAIN

@@ -786,6 +786,18 @@ struct minivmm_interrupt {
  * write to a read-only slot, -EFAULT: VMM memory not mapped), [3] RIP.
  */
 #define MINIVMM_INTERNAL_ERROR_MEMORY		4
+/*
+ * Guest-physical accesses to MMIO (outside every slot, or a write to a
+ * read-only slot) that are no instruction's data operand, so there is
+ * nothing to emulate; the VM cannot go on. DELIVERY_EV: the processor
+ * touched MMIO while delivering an event (an IDT, GDT or stack there).
+ * MMIO_NOT_DATA: an instruction fetch from MMIO, or a guest page-table
+ * walk that reached MMIO. data[0] GPA, [1] exit qualification (NPT: the
+ * fault's error code), [2] the event being delivered (VT-x IDT-vectoring
+ * information format, 0 for MMIO_NOT_DATA), [3] RIP.
+ */
+#define MINIVMM_INTERNAL_ERROR_DELIVERY_EV	5
+#define MINIVMM_INTERNAL_ERROR_MMIO_NOT_DATA	6
 
 /**
  * struct minivmm_run - shared between the kernel and the thread that runs
