@@ -7,6 +7,7 @@
 #   make demo       boot the Bochs (VT-x) test host, load the module, run guests
 #   make check      every test: unit, uapi, style, kernel-doc, QEMU refusal, Bochs selftests
 #   make bench      benchmark figures from one Bochs boot (build/bench/)
+#   make fuzz       a long fuzz campaign in one Bochs boot (FUZZ_SEEDS, FUZZ_SECONDS)
 #
 # Variables: KDIR (kernel build dir), KERNEL (6.1 or 6.12: picks KDIR),
 # HOST (bochs, qemu, kvm, auto) for 'make testhost', V=1 for verbose kbuild.
@@ -50,7 +51,7 @@ KERNEL_DOC  := $(LINUX_TOOLS)/scripts/kernel-doc
 KSFT_DIR    := $(LINUX_TOOLS)/tools/testing/selftests
 KSFT_LIBMK  := $(KSFT_DIR)/lib.mk
 
-.PHONY: bench deps all module ctl selftests kselftest kselftest-dropin benches unit-build unit \
+.PHONY: bench fuzz deps all module ctl selftests kselftest kselftest-dropin benches unit-build unit \
 	tools check demo testhost checkpatch kerneldoc sparse uapi-check module-6.12 clean help
 .DEFAULT_GOAL := all
 
@@ -255,6 +256,19 @@ demo: all
 
 check: all tools
 	selftests/testhost/check.sh --kver $(KVER)
+
+# A long fuzz campaign: one Bochs boot, fuzz_test once per seed (each run
+# stays under the kselftest timeout of selftests/minivmm/settings). 'make
+# check' runs one short campaign in vmx.plan.
+FUZZ_SEEDS   ?= 1 2 3 4 5 6
+FUZZ_SECONDS ?= 240
+fuzz: all
+	@mkdir -p $(B)
+	@{ echo '#@ cpus=2'; echo 'run_cmd insmod_minivmm load_minivmm'; \
+	  for s in $(FUZZ_SEEDS); do echo "run_test fuzz_test --seed $$s --seconds $(FUZZ_SECONDS)"; done; \
+	} > $(B)/fuzz.plan
+	selftests/testhost/run.sh --host $(if $(filter auto,$(HOST)),vmx,$(HOST)) --kver $(KVER) \
+		--plan $(B)/fuzz.plan --timeout $$(( 3600 + 60 * $(FUZZ_SECONDS) * $(words $(FUZZ_SEEDS)) / 10 ))
 
 # Figures, not assertions: one boot of the VT-x test host.
 bench: all

@@ -406,7 +406,8 @@ static void walk_level(u64 *table, int level, u64 base, u64 start, u64 end,
 		if (is_table(table[i], level)) {
 			walk_level(table_of(table[i]), level - 1, lo, max(start, lo),
 				   min(end, hi), w, zap);
-			if (zap && level == 1)
+			/* After each table of 4 KiB or 2 MiB leaves. */
+			if (zap && level <= 2)
 				zap_yield(w);
 		} else if (zap) {
 			/* A 2 MiB leaf goes whole; what remains refaults. */

@@ -287,6 +287,20 @@ TEST_F(balloon, create_errors)
 	ASSERT_EQ(7, st.target_pages);
 }
 
+/* vCPU 0 runs guest_balloon with a balloon of TARGET_PAGES; it touched its pages. */
+static struct mvm_vcpu *start_guest(struct __test_metadata *_metadata,
+				    FIXTURE_DATA(balloon) *self, struct ucall *uc)
+{
+	struct mvm_vcpu *vcpu = vm_add_vcpu(self->vm, 0, guest_balloon);
+
+	ASSERT_NE(NULL, vcpu);
+	ASSERT_EQ(0, create_balloon(self->vm, BALLOON_MMIO, BALLOON_VECTOR,
+				    TARGET_PAGES, 100));
+	ASSERT_UCALL(vcpu, UCALL_SYNC, uc);
+	ASSERT_EQ(STEP_TOUCHED, uc->args[0]);
+	return vcpu;
+}
+
 TEST_F(balloon, inflate_deflate)
 {
 	struct minivmm_balloon_target t = { 0 };
@@ -295,14 +309,8 @@ TEST_F(balloon, inflate_deflate)
 	struct mvm_vcpu *vcpu;
 	struct ucall uc;
 
-	vcpu = vm_add_vcpu(self->vm, 0, guest_balloon);
-	ASSERT_NE(NULL, vcpu);
-	ASSERT_EQ(0, create_balloon(self->vm, BALLOON_MMIO, BALLOON_VECTOR,
-				    TARGET_PAGES, 100));
-
 	/* The guest touched all of its pages. */
-	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
-	ASSERT_EQ(STEP_TOUCHED, uc.args[0]);
+	vcpu = start_guest(_metadata, self, &uc);
 	ASSERT_EQ(0, uc.args[1]) TH_LOG("%llu pages read back wrong",
 					(unsigned long long)uc.args[1]);
 	ASSERT_EQ(BALLOON_PAGES, uc.args[2]);
@@ -397,12 +405,7 @@ TEST_F(balloon, inflate_keeps_userfaultfd_memory)
 	struct ucall uc;
 	int uffd;
 
-	vcpu = vm_add_vcpu(self->vm, 0, guest_balloon);
-	ASSERT_NE(NULL, vcpu);
-	ASSERT_EQ(0, create_balloon(self->vm, BALLOON_MMIO, BALLOON_VECTOR,
-				    TARGET_PAGES, 100));
-	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
-	ASSERT_EQ(STEP_TOUCHED, uc.args[0]);
+	vcpu = start_guest(_metadata, self, &uc);
 	res_touched = mvm_resident_pages(self->mem, BALLOON_SIZE);
 
 	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
