@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -98,6 +99,11 @@ static void fill_random(void *p, size_t n)
 
 static uint64_t n_calls, n_vms, n_runs, n_exits[16], n_races, n_forks;
 static unsigned int bad_errnos;
+/* What the main thread does now, for the hang report. */
+static const char *volatile cur_op = "start";
+static volatile unsigned long cur_cmd;
+static volatile unsigned int racer_op;
+static char mark[128];
 
 /* Errnos the ABI documents for some ioctl; anything else is a finding. */
 static void check_errno(const char *what, unsigned long cmd, int r, int err)
@@ -117,7 +123,11 @@ static void check_errno(const char *what, unsigned long cmd, int r, int err)
 
 static int xioctl(const char *what, int fd, unsigned long cmd, void *arg)
 {
-	int r = ioctl(fd, cmd, arg);
+	int r;
+
+	cur_op = what;
+	cur_cmd = cmd;
+	r = ioctl(fd, cmd, arg);
 
 	n_calls++;
 	check_errno(what, cmd, r, errno);
@@ -449,6 +459,7 @@ static void fuzz_run(struct fvm *f, struct mvm_vcpu *v)
 
 	run->immediate_exit = !below(20);
 	run->request_interrupt_window = !below(8);
+	cur_op = "RUN";
 	r = ioctl(v->fd, MINIVMM_RUN, 0);
 	n_calls++;
 	n_runs++;
@@ -487,7 +498,10 @@ static void fuzz_run(struct fvm *f, struct mvm_vcpu *v)
 
 static void fuzz_fork(struct fvm *f)
 {
-	pid_t pid = fork();
+	pid_t pid;
+
+	cur_op = "fork";
+	pid = fork();
 
 	n_forks++;
 	if (pid == 0) {
@@ -515,6 +529,7 @@ static int fuzz_vm(void)
 	struct fvm f = { 0 };
 	unsigned int i, op;
 
+	cur_op = "vm_create";
 	f.vm = vm_create_empty();
 	if (!f.vm)
 		return -1;
@@ -585,6 +600,7 @@ out:
 	pthread_mutex_lock(&racer_lock);
 	racer_vm = NULL;
 	pthread_mutex_unlock(&racer_lock);
+	cur_op = "vm_free";
 	vm_free(f.vm);
 	return 0;
 }
@@ -605,7 +621,8 @@ static void *racer(void *arg)
 		i = (s >> 33) % POOL_REGIONS;
 		p = region(i) + ((s >> 40) % (REGION_SIZE / PAGE)) * PAGE;
 		pthread_mutex_lock(&racer_lock);
-		switch ((s >> 20) % 8) {
+		racer_op = (s >> 20) % 8;
+		switch (racer_op) {
 		case 0:
 			madvise(p, 16 * PAGE, MADV_DONTNEED);
 			break;
@@ -649,6 +666,74 @@ static void *racer(void *arg)
 	return NULL;
 }
 
+/*
+ * A hang is a finding too: when either thread made no progress for 20 s,
+ * ask the kernel for its blocked tasks and CPU backtraces (sysrq w, l),
+ * print what the log says after our mark, and fail. A thread stuck in the
+ * kernel may hold this process's mmap lock, so the report touches only
+ * memory faulted in beforehand and uses no malloc: plain write(), a
+ * static buffer, a stack pre-touched.
+ */
+static char wd_log[1 << 20];
+
+static void wd_say(const char *s)
+{
+	ssize_t n = write(1, s, strlen(s));
+
+	(void)n;
+}
+
+static void __attribute__((noinline)) wd_touch_stack(void)
+{
+	volatile char pad[64 * 1024];
+
+	memset((char *)pad, 0, sizeof(pad));
+}
+
+static void *watchdog(void *arg)
+{
+	uint64_t last_calls = ~0ULL, last_races = ~0ULL;
+	unsigned int still_main = 0, still_racer = 0;
+	char line[256];
+
+	memset(wd_log, 0, sizeof(wd_log));
+	wd_touch_stack();
+	for (;;) {
+		uint64_t calls = n_calls, races = n_races;
+		char *p;
+		int fd, n;
+
+		sleep(1);
+		if (racer_stop)
+			return NULL;
+		still_main = calls == last_calls ? still_main + 1 : 0;
+		still_racer = races == last_races ? still_racer + 1 : 0;
+		last_calls = calls;
+		last_races = races;
+		if (still_main < 20 && still_racer < 20)
+			continue;
+		snprintf(line, sizeof(line),
+			 "# fuzz: no progress for 20 s (%s); main thread in %s (0x%lx), racer in op %u\n",
+			 still_main >= 20 ? "main thread" : "racer", cur_op, cur_cmd, racer_op);
+		wd_say(line);
+		fd = open("/proc/sysrq-trigger", O_WRONLY);
+		if (fd >= 0) {
+			n = write(fd, "w", 1);
+			n = write(fd, "l", 1);
+			close(fd);
+		}
+		sleep(2);
+		n = klogctl(3, wd_log, sizeof(wd_log) - 1);	/* SYSLOG_ACTION_READ_ALL */
+		if (n > 0) {
+			wd_log[n] = 0;
+			p = strstr(wd_log, mark);
+			wd_say(p ? p : wd_log);
+		}
+		wd_say("\nnot ok 1 fuzz # hang\n");
+		_exit(1);
+	}
+}
+
 /* SIGALRM ends a RUN (-EINTR): guest code that loops still comes back. */
 static void on_tick(int sig)
 {
@@ -665,9 +750,8 @@ int main(int argc, char **argv)
 	uint64_t seed = 1, seconds = 60, t_end, racer_seed;
 	struct sigaction sa = { .sa_handler = on_tick };
 	struct itimerval it = { { 0, 20000 }, { 0, 20000 } };
-	char mark[128];
 	sigset_t mask;
-	pthread_t rt;
+	pthread_t rt, wt;
 	unsigned int i, kerr = 0;
 	time_t t0;
 	int r;
@@ -678,6 +762,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--seconds"))
 			seconds = strtoull(argv[i + 1], NULL, 0);
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..1\n");
 	printf("# fuzz_test: seed %llu, %llu s\n", (unsigned long long)seed,
 	       (unsigned long long)seconds);
@@ -701,6 +786,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	pthread_create(&rt, NULL, racer, &racer_seed);
+	pthread_create(&wt, NULL, watchdog, NULL);
 	pthread_sigmask(SIG_UNBLOCK, &mask, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
 
@@ -710,6 +796,7 @@ int main(int argc, char **argv)
 		fuzz_vm();
 	racer_stop = 1;
 	pthread_join(rt, NULL);
+	pthread_join(wt, NULL);
 	it.it_value.tv_usec = it.it_interval.tv_usec = 0;
 	setitimer(ITIMER_REAL, &it, NULL);
 
