@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -496,6 +497,22 @@ static void fuzz_run(struct fvm *f, struct mvm_vcpu *v)
 	}
 }
 
+/* A fork child that faults says where, so a finding can be followed. */
+static void child_fault(int sig, siginfo_t *si, void *uc)
+{
+	const ucontext_t *u = uc;
+	char line[160];
+	ssize_t n;
+
+	snprintf(line, sizeof(line),
+		 "# fork child: signal %d at %p, rip 0x%llx, rsp 0x%llx\n", sig,
+		 si->si_addr, (unsigned long long)u->uc_mcontext.gregs[REG_RIP],
+		 (unsigned long long)u->uc_mcontext.gregs[REG_RSP]);
+	n = write(1, line, strlen(line));
+	(void)n;
+	_exit(4);
+}
+
 static void fuzz_fork(struct fvm *f)
 {
 	pid_t pid;
@@ -507,16 +524,25 @@ static void fuzz_fork(struct fvm *f)
 	if (pid == 0) {
 		/* Another mm: the module must refuse, not crash. */
 		struct mvm_vcpu *v = f->vcpu[0];
+		struct sigaction sa = { .sa_sigaction = child_fault, .sa_flags = SA_SIGINFO };
+
+		sigaction(SIGILL, &sa, NULL);
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
 
 		if (v && ioctl(v->fd, MINIVMM_RUN, 0) == 0)
 			_exit(3);
 		_exit(0);
 	}
 	if (pid > 0) {
-		int st;
+		int st = 0;
+		pid_t w;
 
-		waitpid(pid, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		/* The SIGALRM tick interrupts waitpid() too. */
+		do
+			w = waitpid(pid, &st, 0);
+		while (w < 0 && errno == EINTR);
+		if (w != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
 			bad_errnos++;
 			printf("# fork child: RUN from another process succeeded or it died (0x%x)\n",
 			       st);
