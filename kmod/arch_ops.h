@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct minivmm_caps;
+struct minivmm_svm_caps;
 struct minivmm_segment;
 struct minivmm_dtable;
 struct minivmm_vm;
@@ -89,6 +90,8 @@ struct minivmm_tdp_format {
  * @get_caps: fills what it knows of @caps (which arrives zeroed) from the
  *	hardware, read afresh at each call; common code fills @caps->nr_cpus.
  *	Returns 0 or a negative errno. May sleep.
+ * @get_svm_caps: AMD-V only (NULL otherwise): fills @caps (zeroed) for
+ *	MINIVMM_GET_SVM_CAPS. Returns 0 or a negative errno.
  * @hardware_get: takes a reference on hardware virtualization being on
  *	every online CPU, turning it on for the first; -EBUSY when another
  *	hypervisor holds it.
@@ -160,6 +163,7 @@ struct minivmm_arch_ops {
 	int (*init)(void);
 	void (*exit)(void);
 	int (*get_caps)(struct minivmm_caps *caps);
+	int (*get_svm_caps)(struct minivmm_svm_caps *caps);
 
 	int (*hardware_get)(void);
 	void (*hardware_put)(void);

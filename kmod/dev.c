@@ -52,6 +52,34 @@ static int minivmm_ioctl_get_caps(struct minivmm_caps __user *ucaps)
 }
 
 /**
+ * minivmm_ioctl_get_svm_caps() - MINIVMM_GET_SVM_CAPS
+ * @ucaps: user pointer to struct minivmm_svm_caps.
+ *
+ * Return: 0; -ENODEV when the backend is not AMD-V; -EFAULT when @ucaps
+ * cannot be read or written; -EINVAL when flags or a reserved word is
+ * non-zero.
+ */
+static int minivmm_ioctl_get_svm_caps(struct minivmm_svm_caps __user *ucaps)
+{
+	struct minivmm_svm_caps caps;
+	int r;
+
+	if (!minivmm_arch->get_svm_caps)
+		return -ENODEV;
+	if (copy_from_user(&caps, ucaps, sizeof(caps)))
+		return -EFAULT;
+	if (caps.flags || memchr_inv(caps.reserved, 0, sizeof(caps.reserved)))
+		return -EINVAL;
+	memset(&caps, 0, sizeof(caps));
+	r = minivmm_arch->get_svm_caps(&caps);
+	if (r)
+		return r;
+	if (copy_to_user(ucaps, &caps, sizeof(caps)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
  * minivmm_dev_ioctl() - system ioctls on an fd of /dev/minivmm
  * @file: the open device.
  * @cmd: a MINIVMM_* system ioctl number; any other number, including one
@@ -59,7 +87,8 @@ static int minivmm_ioctl_get_caps(struct minivmm_caps __user *ucaps)
  * @arg: the ioctl's argument.
  *
  * Return: MINIVMM_API_VERSION for MINIVMM_GET_API_VERSION; 0 for
- * MINIVMM_GET_CAPS; a VM fd for MINIVMM_CREATE_VM; the run page size for
+ * MINIVMM_GET_CAPS and MINIVMM_GET_SVM_CAPS (-ENODEV for the latter on
+ * VT-x); a VM fd for MINIVMM_CREATE_VM; the run page size for
  * MINIVMM_GET_VCPU_MMAP_SIZE; what minivmm_admin_ioctl() returns for the
  * MINIVMM_ADMIN_* ioctls (root only); -EINVAL for a bad argument; -EFAULT for a
  * bad pointer; -ENOTTY for an unknown ioctl.
@@ -76,6 +105,8 @@ static long minivmm_dev_ioctl(struct file *file, unsigned int cmd,
 		return MINIVMM_API_VERSION;
 	case MINIVMM_GET_CAPS:
 		return minivmm_ioctl_get_caps(argp);
+	case MINIVMM_GET_SVM_CAPS:
+		return minivmm_ioctl_get_svm_caps(argp);
 	case MINIVMM_CREATE_VM:
 		if (arg)
 			return -EINVAL;

@@ -11,11 +11,13 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/string.h>
+#include <asm/processor.h>
 #include <linux/minivmm.h>
 #include "minivmm.h"
 #include "monitor.h"
 #include "vm.h"
 #include "vmx/vmx_main.h"
+#include "svm/svm_main.h"
 #include "x86/x86.h"
 #include "arch_call.h"
 
@@ -40,12 +42,15 @@ void minivmm_arch_calls_update(const struct minivmm_arch_ops *ops)
 }
 
 /*
- * The backend for this CPU. Only VT-x exists; an AMD-V backend will be
- * chosen here by CPU vendor, so that still only one backend's probe runs
- * and logs.
+ * The backend for this CPU, by vendor (AMD and Hygon CPUs have AMD-V,
+ * the others are offered VT-x), so that only one backend's probe runs and
+ * logs.
  */
 static const struct minivmm_arch_ops *minivmm_pick_arch(void)
 {
+	if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
+	    boot_cpu_data.x86_vendor == X86_VENDOR_HYGON)
+		return &svm_arch_ops;
 	return &vmx_arch_ops;
 }
 
@@ -108,4 +113,4 @@ module_exit(minivmm_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("minivmm developers");
-MODULE_DESCRIPTION("minivmm: a minimal hypervisor on Intel VT-x with EPT");
+MODULE_DESCRIPTION("minivmm: a minimal hypervisor on Intel VT-x with EPT and AMD-V with NPT");

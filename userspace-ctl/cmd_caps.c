@@ -12,6 +12,7 @@
 static int caps_run(const struct ctl_ctx *ctx, int argc, char **argv)
 {
 	struct minivmm_caps caps;
+	struct minivmm_svm_caps svm;
 	struct caps_report r = { .device = ctx->device, .caps = &caps };
 	bool json = false;
 	int i, fd, code;
@@ -31,6 +32,10 @@ static int caps_run(const struct ctl_ctx *ctx, int argc, char **argv)
 	if (code != CTL_EXIT_OK)
 		return code;
 	code = ctl_device_get_caps(ctx, fd, &caps);
+	if (code == CTL_EXIT_OK && caps.backend == MINIVMM_BACKEND_SVM) {
+		code = ctl_device_get_svm_caps(ctx, fd, &svm);
+		r.svm = &svm;
+	}
 	close(fd);
 	if (code != CTL_EXIT_OK)
 		return code;
@@ -48,7 +53,9 @@ const struct ctl_cmd cmd_caps = {
 	.help =
 	"Shows the backend, the API version, the VMCS revision id and size, each\n"
 	"VT-x capability minivmm uses (yes/no), the host CPUs and the raw VMX\n"
-	"capability MSRs. --json prints the same facts as one JSON object:\n"
-	"capabilities as true/false, raw MSR values as \"0x...\" strings.",
+	"capability MSRs; on AMD-V the SVM revision, the ASIDs, each SVM\n"
+	"capability, CPUID 0x8000000A EDX and VM_CR instead. --json prints the\n"
+	"same facts as one JSON object: capabilities as true/false, raw values\n"
+	"as \"0x...\" strings.",
 	.run = caps_run,
 };

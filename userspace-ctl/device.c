@@ -73,6 +73,21 @@ int ctl_device_get_caps(const struct ctl_ctx *ctx, int fd,
 	return code;
 }
 
+int ctl_device_get_svm_caps(const struct ctl_ctx *ctx, int fd,
+			    struct minivmm_svm_caps *caps)
+{
+	char msg[512];
+	int code;
+
+	memset(caps, 0, sizeof(*caps));
+	if (ioctl(fd, MINIVMM_GET_SVM_CAPS, caps) == 0)
+		return CTL_EXIT_OK;
+	code = diag_ioctl_error(errno, "MINIVMM_GET_SVM_CAPS", ctx->device, msg,
+				sizeof(msg));
+	ctl_err("%s", msg);
+	return code;
+}
+
 int ctl_admin(int fd, unsigned long req, void *arg, const char *what,
 	      unsigned int vm_id)
 {

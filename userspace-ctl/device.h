@@ -16,6 +16,9 @@
 int ctl_device_open(const struct ctl_ctx *ctx, int *fd, int *api_version);
 int ctl_device_get_caps(const struct ctl_ctx *ctx, int fd,
 			struct minivmm_caps *caps);
+/* MINIVMM_GET_SVM_CAPS, reporting failures like ctl_device_get_caps(). */
+int ctl_device_get_svm_caps(const struct ctl_ctx *ctx, int fd,
+			    struct minivmm_svm_caps *caps);
 
 /*
  * Admin ioctl @req (named @what, about VM @vm_id or 0) on @fd: CTL_EXIT_OK,

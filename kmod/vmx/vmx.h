@@ -12,6 +12,7 @@
 #include <linux/percpu.h>
 #include "../vm.h"
 #include "../arch_ops.h"
+#include "../x86/virt_hw.h"
 
 /**
  * struct vmx_config - VMX controls and limits chosen once at first use
@@ -130,9 +131,7 @@ static inline struct vmx_vm *to_vmx_vm(struct minivmm_vm *vm)
 int noinstr minivmm_vmx_enter(unsigned long *regs, int launched);
 void minivmm_vmx_vmexit(void);
 
-/* vmx_hw.c: VMX operation on every CPU while VMs exist */
-int vmx_hardware_get(void);
-void vmx_hardware_put(void);
+/* vmx_hw.c: VMX operation on one CPU (x86/virt_hw.c says when) */
 int vmx_hw_init(void);
 void vmx_hw_exit(void);
 void vmx_track_loaded(struct vmx_vcpu *vmx, int cpu);
@@ -141,9 +140,8 @@ void vmx_set_current(struct vmx_vcpu *vmx);
 struct vmx_vcpu *vmx_current(void);
 void vmx_invept_all_cpus(u64 eptp);
 
-/* This CPU is in VMX operation; the host is rebooting (vmx_hw.c). */
+/* This CPU is in VMX operation (vmx_hw.c). */
 DECLARE_PER_CPU(bool, vmx_on);
-extern bool vmx_rebooting;
 
 /**
  * vmx_on_this_cpu() - may a VM entry be tried on this CPU?
@@ -153,7 +151,7 @@ extern bool vmx_rebooting;
  */
 static inline bool vmx_on_this_cpu(void)
 {
-	return this_cpu_read(vmx_on) && !READ_ONCE(vmx_rebooting);
+	return this_cpu_read(vmx_on) && !READ_ONCE(minivmm_virt_rebooting);
 }
 
 /* vmx_config.c */

@@ -13,23 +13,8 @@
 #include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
+#include "../x86/guest_regs_asm.h"
 
-/* Offsets in the register array, indexed by x86 register number. */
-#define R_RAX	(0 * 8)
-#define R_RCX	(1 * 8)
-#define R_RDX	(2 * 8)
-#define R_RBX	(3 * 8)
-#define R_RBP	(5 * 8)
-#define R_RSI	(6 * 8)
-#define R_RDI	(7 * 8)
-#define R_R8	(8 * 8)
-#define R_R9	(9 * 8)
-#define R_R10	(10 * 8)
-#define R_R11	(11 * 8)
-#define R_R12	(12 * 8)
-#define R_R13	(13 * 8)
-#define R_R14	(14 * 8)
-#define R_R15	(15 * 8)
 
 #define VMCS_HOST_RSP	0x6c14
 

@@ -1,38 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMX operation on the host CPUs. minivmm holds VMX (CR4.VMXE + VMXON) on
- * every online CPU only while at least one VM exists, so that Linux's own
- * kvm_intel, which does the same, can take turns with it. CPU hotplug,
- * reboot (kexec included), suspend and hibernation (PM notifier) and the kernel's
- * emergency path (panic, kdump: the emergency-virt callback) VMCLEAR every
- * active VMCS and leave VMX; resume enters it again. Once rebooting, no
- * vCPU enters a guest again (vmx_vcpu_run() checks), and a VMX instruction
- * that faults because VMX is already off is caught (vmx_enter.S).
+ * VMX operation on one host CPU: CR4.VMXE and VMXON, and every active
+ * VMCS VMCLEARed before VMXOFF. When CPUs enter and leave VMX (while VMs
+ * exist, CPU hotplug, reboot, suspend, panic) is the x86 layer's
+ * (kmod/x86/virt_hw.c). Once the host reboots no vCPU enters a guest
+ * again (vmx_vcpu_run() checks), and a VMX instruction that faults
+ * because VMX is already off is caught (vmx_enter.S).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
-#include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/percpu.h>
-#include <linux/reboot.h>
 #include <linux/smp.h>
-#include <linux/string.h>
-#include <linux/suspend.h>
-#include <asm/reboot.h>
 #include <asm/tlbflush.h>
 #include <asm/special_insns.h>
 #include "vmx.h"
 #include "vmx_ops.h"
-
-static DEFINE_MUTEX(vmx_hw_lock);
-static unsigned int vmx_users;		/* VMs alive, under vmx_hw_lock */
-bool vmx_rebooting;
-static enum cpuhp_state vmx_cpuhp_state;
+#include "x86/virt_hw.h"
 
 static DEFINE_PER_CPU(struct page *, vmxon_page);
 DEFINE_PER_CPU(bool, vmx_on);
@@ -216,221 +202,12 @@ static void vmx_free_vmxon(int cpu)
 	}
 }
 
-/*
- * The kernel has one emergency-virt callback slot, which kvm_intel takes
- * at its load (and warns when it is taken). minivmm takes it at its first
- * VM when KVM is not loaded, keeps it (unregistering waits for an RCU grace
- * period: too slow for every last VM going), and gives it back when a KVM
- * module starts loading (module notifier) or minivmm unloads. KVM's
- * callback leaves VMX on every CPU, ours included (it checks CR4.VMXE).
- * Under vmx_hw_lock.
- */
-static void vmx_emergency_disable(void);
-static bool vmx_emergency_registered;
-
-static void vmx_emergency_get(void)
-{
-	void *kvm;
-
-	if (vmx_emergency_registered)
-		return;
-	kvm = __symbol_get("kvm_rebooting");
-	if (kvm) {
-		__symbol_put("kvm_rebooting");
-		return;
-	}
-	cpu_emergency_register_virt_callback(vmx_emergency_disable);
-	vmx_emergency_registered = true;
-}
-
-static void vmx_emergency_put(void)
-{
-	if (!vmx_emergency_registered)
-		return;
-	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
-	vmx_emergency_registered = false;
-}
-
-static int vmx_module_notify(struct notifier_block *nb, unsigned long state,
-			     void *data)
-{
-	struct module *mod = data;
-
-	if (state == MODULE_STATE_COMING && !strncmp(mod->name, "kvm", 3)) {
-		mutex_lock(&vmx_hw_lock);
-		vmx_emergency_put();
-		mutex_unlock(&vmx_hw_lock);
-	}
-	return NOTIFY_OK;
-}
-
-static struct notifier_block vmx_module_nb = {
-	.notifier_call = vmx_module_notify,
-};
-
-static void enable_fn(void *arg)
-{
-	atomic_t *failed = arg;
-	int r = vmx_cpu_enable();
-
-	if (r)
-		atomic_cmpxchg(failed, 0, r);
-}
-
-static void disable_fn(void *arg)
-{
-	vmx_cpu_disable();
-}
-
-/**
- * vmx_hardware_get() - take VMX on every online CPU for one more VM
- *
- * The first VM turns VMX on everywhere. Return: 0; -EBUSY when another
- * hypervisor holds VMX on some CPU; -ENOMEM; -EIO when VMXON failed.
- */
-int vmx_hardware_get(void)
-{
-	atomic_t failed = ATOMIC_INIT(0);
-	int cpu, r = 0;
-
-	mutex_lock(&vmx_hw_lock);
-	if (vmx_rebooting) {
-		r = -EBUSY;
-		goto out;
-	}
-	if (vmx_users++)
-		goto out;
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		r = vmx_alloc_vmxon(cpu);
-		if (r)
-			break;
-	}
-	if (!r) {
-		on_each_cpu(enable_fn, &failed, 1);
-		r = atomic_read(&failed);
-	}
-	if (!r)
-		vmx_emergency_get();
-	if (r) {
-		on_each_cpu(disable_fn, NULL, 1);
-		for_each_possible_cpu(cpu)
-			vmx_free_vmxon(cpu);
-		vmx_users = 0;
-		if (r == -EBUSY)
-			pr_warn_ratelimited("VMX is held by another hypervisor (CR4.VMXE set)\n");
-	}
-	cpus_read_unlock();
-out:
-	mutex_unlock(&vmx_hw_lock);
-	return r;
-}
-
-/**
- * vmx_hardware_put() - drop one VM's hold on VMX; the last one leaves VMX
- */
-void vmx_hardware_put(void)
-{
-	int cpu;
-
-	mutex_lock(&vmx_hw_lock);
-	if (!WARN_ON(!vmx_users) && !--vmx_users) {
-		cpus_read_lock();
-		on_each_cpu(disable_fn, NULL, 1);
-		for_each_possible_cpu(cpu)
-			vmx_free_vmxon(cpu);
-		cpus_read_unlock();
-	}
-	mutex_unlock(&vmx_hw_lock);
-}
-
-static int vmx_cpu_online(unsigned int cpu)
-{
-	int r = 0;
-
-	mutex_lock(&vmx_hw_lock);
-	if (vmx_users) {
-		r = vmx_alloc_vmxon(cpu);
-		if (!r) {
-			local_irq_disable();
-			r = vmx_cpu_enable();
-			local_irq_enable();
-		}
-		if (r)
-			pr_err("CPU %u cannot enter VMX (%d)\n", cpu, r);
-	}
-	mutex_unlock(&vmx_hw_lock);
-	return r;
-}
-
-static int vmx_cpu_offline(unsigned int cpu)
-{
-	local_irq_disable();
-	vmx_cpu_disable();
-	local_irq_enable();
-	return 0;
-}
-
-static int vmx_reboot(struct notifier_block *nb, unsigned long code, void *p)
-{
-	/* No new VM nor entry from now on; VMCLEAR and leave VMX everywhere. */
-	WRITE_ONCE(vmx_rebooting, true);
-	on_each_cpu(disable_fn, NULL, 1);
-	return NOTIFY_OK;
-}
-
-/*
- * Panic, kdump, emergency reboot: called on every CPU with interrupts off
- * (from NMI context on the others). A CPU left in VMX operation blocks INIT
- * and the kdump kernel's start.
- */
-static void vmx_emergency_disable(void)
-{
-	WRITE_ONCE(vmx_rebooting, true);
-	vmx_cpu_disable();
-}
-
-/*
- * Suspend and hibernation: the CPUs come back out of VMX (and the boot CPU
- * does not go through CPU hotplug), so VMX is left everywhere before, with
- * every VMCS cleared, and entered again after if VMs exist. vCPU threads
- * are frozen in between; entries check vmx_on anyway.
- */
-static int vmx_pm_notify(struct notifier_block *nb, unsigned long event, void *p)
-{
-	switch (event) {
-	case PM_SUSPEND_PREPARE:
-	case PM_HIBERNATION_PREPARE:
-	case PM_RESTORE_PREPARE:
-		mutex_lock(&vmx_hw_lock);
-		if (vmx_users)
-			on_each_cpu(disable_fn, NULL, 1);
-		mutex_unlock(&vmx_hw_lock);
-		break;
-	case PM_POST_SUSPEND:
-	case PM_POST_HIBERNATION:
-	case PM_POST_RESTORE:
-		mutex_lock(&vmx_hw_lock);
-		if (vmx_users && !vmx_rebooting) {
-			atomic_t failed = ATOMIC_INIT(0);
-
-			on_each_cpu(enable_fn, &failed, 1);
-			if (atomic_read(&failed))
-				pr_err("VMX could not be entered again after resume (%d)\n",
-				       atomic_read(&failed));
-		}
-		mutex_unlock(&vmx_hw_lock);
-		break;
-	}
-	return NOTIFY_OK;
-}
-
-static struct notifier_block vmx_reboot_nb = {
-	.notifier_call = vmx_reboot,
-};
-
-static struct notifier_block vmx_pm_nb = {
-	.notifier_call = vmx_pm_notify,
+static const struct minivmm_virt_cpu_ops vmx_cpu_ops = {
+	.name		= "VMX",
+	.alloc		= vmx_alloc_vmxon,
+	.free		= vmx_free_vmxon,
+	.enable		= vmx_cpu_enable,
+	.disable	= vmx_cpu_disable,
 };
 
 /**
@@ -447,15 +224,7 @@ int vmx_hw_init(void)
 	r = vmx_config_setup();
 	if (r)
 		return r;
-	r = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "minivmm/vmx:online",
-				      vmx_cpu_online, vmx_cpu_offline);
-	if (r < 0)
-		return r;
-	vmx_cpuhp_state = r;
-	register_reboot_notifier(&vmx_reboot_nb);
-	register_pm_notifier(&vmx_pm_nb);
-	register_module_notifier(&vmx_module_nb);
-	return 0;
+	return minivmm_virt_hw_init(&vmx_cpu_ops);
 }
 
 /**
@@ -463,11 +232,5 @@ int vmx_hw_init(void)
  */
 void vmx_hw_exit(void)
 {
-	unregister_module_notifier(&vmx_module_nb);
-	mutex_lock(&vmx_hw_lock);
-	vmx_emergency_put();
-	mutex_unlock(&vmx_hw_lock);
-	unregister_pm_notifier(&vmx_pm_nb);
-	unregister_reboot_notifier(&vmx_reboot_nb);
-	cpuhp_remove_state_nocalls(vmx_cpuhp_state);
+	minivmm_virt_hw_exit();
 }

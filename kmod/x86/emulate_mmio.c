@@ -17,46 +17,7 @@
 #include "x86.h"
 #include "../arch_call.h"
 #include "../mmio.h"
-#include "common/guest_walk.h"
 #include "common/insn_decode.h"
-
-static int read_gpa(void *opaque, __u64 gpa, void *buf, __u32 len)
-{
-	return minivmm_guest_rw(opaque, gpa, buf, len, false);
-}
-
-static enum minivmm_cpu_mode guest_mode(struct minivmm_vcpu *vcpu,
-					const struct minivmm_segment *cs)
-{
-	if ((vcpu->arch.efer & EFER_LMA) && cs->l)
-		return MINIVMM_MODE_LONG64;
-	if (!(vcpu->arch.cr0 & X86_CR0_PE))
-		return MINIVMM_MODE_REAL16;
-	return cs->db ? MINIVMM_MODE_PROT32 : MINIVMM_MODE_PROT16;
-}
-
-/* Fetch up to 15 bytes at CS:RIP; fewer when the next page is missing. */
-static int fetch_insn(struct minivmm_vcpu *vcpu, enum minivmm_cpu_mode mode,
-		      u64 cs_base, u64 rip, u8 *bytes, u32 *n)
-{
-	struct minivmm_walk_ctx ctx = {
-		.cr0 = vcpu->arch.cr0, .cr3 = minivmm_call(get_cr3)(vcpu),
-		.cr4 = vcpu->arch.cr4, .efer = vcpu->arch.efer,
-		.read_gpa = read_gpa, .opaque = vcpu->vm,
-	};
-	u64 lin = mode == MINIVMM_MODE_LONG64 ? rip : (u32)(cs_base + rip);
-	u32 len = 15, first = 4096 - (lin & 4095);
-
-	if (!minivmm_guest_read_virt(&ctx, lin, bytes, len)) {
-		*n = len;
-		return 0;
-	}
-	if (first < len && !minivmm_guest_read_virt(&ctx, lin, bytes, first)) {
-		*n = first;
-		return 0;
-	}
-	return -EFAULT;
-}
 
 static int insn_error(struct minivmm_vcpu *vcpu, u64 gpa, u64 rip,
 		      const u8 *bytes, u32 n, int err)
@@ -79,12 +40,7 @@ static int insn_error(struct minivmm_vcpu *vcpu, u64 gpa, u64 rip,
 static void skip_insn(struct minivmm_vcpu *vcpu, enum minivmm_cpu_mode mode,
 		      u64 rip, u32 len)
 {
-	rip += len;
-	if (mode == MINIVMM_MODE_PROT32)
-		rip = (u32)rip;
-	else if (mode != MINIVMM_MODE_LONG64)
-		rip = (u16)rip;
-	minivmm_call(set_rip)(vcpu, rip);
+	minivmm_call(set_rip)(vcpu, minivmm_x86_next_rip(mode, rip, len));
 }
 
 /* The operand register; for AH..BH the decoder names RAX..RBX, high8 set. */
@@ -114,26 +70,23 @@ static void write_operand(struct minivmm_vcpu *vcpu,
 int minivmm_x86_emulate_mmio(struct minivmm_vcpu *vcpu, u64 gpa, bool write)
 {
 	struct minivmm_run *run = vcpu->run;
-	struct minivmm_segment cs;
+	struct minivmm_fetched_insn f;
 	enum minivmm_cpu_mode mode;
 	struct minivmm_mmio_insn in;
 	u64 val = 0, rip;
-	u8 bytes[15];
-	u32 n;
 	int r;
 
 	atomic64_inc(&vcpu->vm->stats.mmio_exits);
-	minivmm_call(get_segment)(vcpu, &cs, MINIVMM_SREG_CS);
-	mode = guest_mode(vcpu, &cs);
-	rip = minivmm_call(get_rip)(vcpu);
-	r = fetch_insn(vcpu, mode, cs.base, rip, bytes, &n);
+	r = minivmm_x86_fetch_insn(vcpu, &f);
+	mode = f.mode;
+	rip = f.rip;
 	if (r)
-		return insn_error(vcpu, gpa, rip, bytes, 0, r);
-	r = minivmm_insn_decode(bytes, n, mode, &in);
+		return insn_error(vcpu, gpa, rip, f.bytes, 0, r);
+	r = minivmm_insn_decode(f.bytes, f.n, mode, &in);
 	if (!r && in.is_write != write)
 		r = -EINVAL;
 	if (r)
-		return insn_error(vcpu, gpa, rip, bytes, n, r);
+		return insn_error(vcpu, gpa, rip, f.bytes, f.n, r);
 
 	if (in.is_write)
 		val = minivmm_mmio_store_value(&in, read_operand(vcpu, &in));

@@ -74,7 +74,8 @@ int minivmm_x86_get_msr(struct minivmm_vcpu *vcpu, u32 index, u64 *data, bool ho
  * @vcpu: the vCPU (loaded).
  * @index: MSR number.
  * @data: the value.
- * @host: the VMM writes (SET_MSRS): EFER.LMA may then change too.
+ * @host: the VMM writes (SET_MSRS): EFER.LME may change with paging on,
+ *	and EFER.LMA becomes LME && CR0.PG (-EINVAL without CR4.PAE then).
  *
  * Return: 0; -ENOENT outside the allow-list; -EINVAL for a value the
  * MSR does not take (the guest gets #GP for either).
@@ -103,6 +104,18 @@ int minivmm_x86_set_msr(struct minivmm_vcpu *vcpu, u32 index, u64 data, bool hos
 			data = (data & ~EFER_LMA) | (a->efer & EFER_LMA);
 			if ((a->cr0 & X86_CR0_PG) && ((data ^ a->efer) & EFER_LME))
 				return -EINVAL;
+		} else {
+			/*
+			 * The VMM's write: LMA follows LME and CR0.PG, as the CPU
+			 * would set it (a state such as LMA without paging is one
+			 * that AMD-V would run as given).
+			 */
+			data &= ~EFER_LMA;
+			if ((data & EFER_LME) && (a->cr0 & X86_CR0_PG)) {
+				if (!(a->cr4 & X86_CR4_PAE))
+					return -EINVAL;
+				data |= EFER_LMA;
+			}
 		}
 		minivmm_x86_set_efer(vcpu, data);
 		return 0;

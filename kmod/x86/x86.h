@@ -89,6 +89,24 @@ struct minivmm_tdp_fault {
 	u32 flags;
 };
 
+/**
+ * struct minivmm_fetched_insn - the instruction at the guest's CS:RIP
+ * @bytes: up to 15 bytes of it.
+ * @n: how many could be read (fewer when the next page is missing).
+ * @mode: the guest's code mode (default sizes, REX).
+ * @rip: the RIP it was fetched at.
+ */
+struct minivmm_fetched_insn {
+	u8 bytes[15];
+	u32 n;
+	enum minivmm_cpu_mode mode;
+	u64 rip;
+};
+
+/* Fetching the guest's instruction (kmod/x86/insn_fetch.c) */
+int minivmm_x86_fetch_insn(struct minivmm_vcpu *vcpu, struct minivmm_fetched_insn *f);
+u64 minivmm_x86_next_rip(enum minivmm_cpu_mode mode, u64 rip, u32 len);
+
 int minivmm_x86_tdp_fault(struct minivmm_vcpu *vcpu, const struct minivmm_tdp_fault *f);
 int minivmm_x86_emulate_mmio(struct minivmm_vcpu *vcpu, u64 gpa, bool write);
 void minivmm_x86_mmio_complete(struct minivmm_vcpu *vcpu);

@@ -30,6 +30,23 @@ int mvmm_get_caps(int fd, struct minivmm_caps *caps)
 	return ioctl(fd, MINIVMM_GET_CAPS, caps) ? -errno : 0;
 }
 
+unsigned int mvmm_backend(void)
+{
+	static unsigned int backend;
+	struct minivmm_caps caps;
+	int fd;
+
+	if (backend)
+		return backend;
+	fd = mvmm_open();
+	if (fd < 0)
+		return 0;
+	if (!mvmm_get_caps(fd, &caps))
+		backend = caps.backend;
+	close(fd);
+	return backend;
+}
+
 bool path_exists(const char *path)
 {
 	struct stat st;

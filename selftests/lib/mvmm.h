@@ -26,6 +26,10 @@ const char *env_or(const char *name, const char *def);
 int mvmm_open(void);
 /* MINIVMM_GET_CAPS with flags and reserved zeroed: 0 or -errno. */
 int mvmm_get_caps(int fd, struct minivmm_caps *caps);
+/* MINIVMM_BACKEND_* of the loaded module (asked once), 0 when unknown. */
+unsigned int mvmm_backend(void);
+/* The loaded backend is AMD-V. */
+#define mvmm_is_svm()	(mvmm_backend() == MINIVMM_BACKEND_SVM)
 
 bool path_exists(const char *path);
 /* Polls every 10 ms until @path exists (@present) or not; false on timeout. */

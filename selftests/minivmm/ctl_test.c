@@ -48,6 +48,23 @@ static const struct {
 
 #define N_CAPS	(sizeof(cap_words) / sizeof(cap_words[0]))
 
+/* The same on AMD-V. */
+static const struct {
+	unsigned long long bit;
+	const char *text;
+	const char *key;
+} svm_cap_words[] = {
+	{ MINIVMM_CAP_SVM, "SVM", "svm" },
+	{ MINIVMM_CAP_SVM_FW_ENABLED, "Enabled by firmware", "svm_fw_enabled" },
+	{ MINIVMM_CAP_NPT, "Nested paging", "npt" },
+	{ MINIVMM_CAP_NRIPS, "Next RIP saved", "nrips" },
+	{ MINIVMM_CAP_FLUSH_BY_ASID, "Flush by ASID", "flush_by_asid" },
+	{ MINIVMM_CAP_DECODE_ASSISTS, "Decode assists", "decode_assists" },
+	{ MINIVMM_CAP_VMCB_CLEAN, "VMCB clean bits", "vmcb_clean" },
+};
+
+#define N_SVM_CAPS	(sizeof(svm_cap_words) / sizeof(svm_cap_words[0]))
+
 static const char *ctl_path(void)
 {
 	return env_or(MVMM_ENV_CTL, MVMM_DEFAULT_CTL);
@@ -91,6 +108,7 @@ static const char *text_value(const char *out, const char *key)
 
 FIXTURE(ctl) {
 	struct minivmm_caps c;
+	struct minivmm_svm_caps svm;
 	struct run_result r;
 };
 
@@ -100,6 +118,9 @@ FIXTURE_SETUP(ctl)
 
 	ASSERT_LE(0, fd) TH_LOG("open %s: %m", MVMM_DEV);
 	ASSERT_EQ(0, mvmm_get_caps(fd, &self->c));
+	memset(&self->svm, 0, sizeof(self->svm));
+	if (self->c.backend == MINIVMM_BACKEND_SVM)
+		ASSERT_EQ(0, ioctl(fd, MINIVMM_GET_SVM_CAPS, &self->svm));
 	close(fd);
 	ASSERT_EQ(0, access(ctl_path(), X_OK)) TH_LOG("%s: %m", ctl_path());
 }
@@ -107,6 +128,33 @@ FIXTURE_SETUP(ctl)
 FIXTURE_TEARDOWN(ctl)
 {
 	run_result_free(&self->r);
+}
+
+/* The AMD-V form of the text report. */
+static void check_svm_text(struct __test_metadata *_metadata, const char *out,
+			   const struct minivmm_caps *c,
+			   const struct minivmm_svm_caps *svm)
+{
+	char want[64];
+	size_t i;
+
+	EXPECT_STREQ("SVM (AMD-V)", text_value(out, "Backend"));
+	snprintf(want, sizeof(want), "%u", svm->revision);
+	EXPECT_STREQ(want, text_value(out, "SVM revision"));
+	snprintf(want, sizeof(want), "%u", svm->nr_asids);
+	EXPECT_STREQ(want, text_value(out, "ASIDs"));
+	snprintf(want, sizeof(want), "%u", c->nr_cpus);
+	EXPECT_STREQ(want, text_value(out, "Host CPUs"));
+	snprintf(want, sizeof(want), "0x%08x", svm->features);
+	EXPECT_STREQ(want, text_value(out, "CPUID 0x8000000A EDX"));
+	EXPECT_STREQ(NO_LINE, text_value(out, "IA32_VMX_BASIC"));
+	for (i = 0; i < N_SVM_CAPS; i++) {
+		const char *v = text_value(out, svm_cap_words[i].text);
+		const char *yn = c->caps & svm_cap_words[i].bit ? "yes" : "no";
+
+		ASSERT_STRNE(NO_LINE, v) TH_LOG("no line '%s'", svm_cap_words[i].text);
+		EXPECT_STREQ(yn, v) TH_LOG("%s", svm_cap_words[i].text);
+	}
 }
 
 TEST_F(ctl, caps_text_matches_ioctl)
@@ -118,6 +166,10 @@ TEST_F(ctl, caps_text_matches_ioctl)
 	ASSERT_EQ(0, ctl(r, NULL, 0, "caps", NULL, NULL, NULL));
 	ASSERT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
 	EXPECT_STREQ("", r->err);
+	if (self->c.backend == MINIVMM_BACKEND_SVM) {
+		check_svm_text(_metadata, r->out, &self->c, &self->svm);
+		return;
+	}
 	EXPECT_STREQ("VMX (Intel VT-x)", text_value(r->out, "Backend"));
 	snprintf(want, sizeof(want), "%d", MINIVMM_API_VERSION);
 	EXPECT_STREQ(want, text_value(r->out, "API version"));
@@ -152,6 +204,24 @@ TEST_F(ctl, caps_json_matches_ioctl)
 	ASSERT_EQ(0, r->exit_code) TH_LOG("stderr: %s", r->err);
 	ASSERT_EQ(JSON_OBJECT, (int)json_validate(r->out)) TH_LOG("%s", r->out);
 	EXPECT_EQ(0, json_get_string(r->out, "backend", s, sizeof(s)));
+	if (c->backend == MINIVMM_BACKEND_SVM) {
+		EXPECT_STREQ("svm", s);
+		EXPECT_EQ(0, json_get_u64(r->out, "svm_revision", &n));
+		EXPECT_EQ(self->svm.revision, n);
+		EXPECT_EQ(0, json_get_u64(r->out, "nr_asids", &n));
+		EXPECT_EQ(self->svm.nr_asids, n);
+		EXPECT_EQ(0, json_get_u64(r->out, "nr_cpus", &n));
+		EXPECT_EQ(c->nr_cpus, n);
+		EXPECT_EQ(0, json_get_string(r->out, "raw.svm_features", s, sizeof(s)));
+		EXPECT_EQ(self->svm.features, strtoull(s, NULL, 16)) TH_LOG("'%s'", s);
+		EXPECT_NE(0, json_get_u64(r->out, "vmcs_revision_id", &n));
+		for (i = 0; i < N_SVM_CAPS; i++) {
+			snprintf(path, sizeof(path), "caps.%s", svm_cap_words[i].key);
+			ASSERT_EQ(0, json_get_bool(r->out, path, &b)) TH_LOG("%s", path);
+			EXPECT_EQ(!!(c->caps & svm_cap_words[i].bit), b) TH_LOG("%s", path);
+		}
+		return;
+	}
 	EXPECT_STREQ("vmx", s);
 	EXPECT_EQ(0, json_get_u64(r->out, "api_version", &n));
 	EXPECT_EQ((unsigned long long)MINIVMM_API_VERSION, n);

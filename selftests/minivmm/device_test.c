@@ -136,14 +136,66 @@ TEST_F(dev, caps_good_call)
 	c.flags = 0;
 	memset(c.reserved, 0, sizeof(c.reserved));
 	ASSERT_EQ(0, ioctl(self->fd, MINIVMM_GET_CAPS, &c)) TH_LOG("%m");
-	EXPECT_EQ(MINIVMM_BACKEND_VMX, (int)c.backend);
-	EXPECT_TRUE(!!(c.caps & MINIVMM_CAP_VMX));
-	EXPECT_NE(0xa5a5a5a5u, c.vmcs_revision_id);
+	if (c.backend == MINIVMM_BACKEND_SVM) {
+		/* AMD-V: its bits; every VT-x field reads 0. */
+		EXPECT_TRUE(!!(c.caps & MINIVMM_CAP_SVM));
+		EXPECT_TRUE(!!(c.caps & MINIVMM_CAP_NPT));
+		EXPECT_FALSE(!!(c.caps & MINIVMM_CAP_VMX));
+		EXPECT_EQ(0u, c.vmcs_revision_id);
+		EXPECT_EQ(0u, c.vmcs_size);
+		EXPECT_EQ(0ULL, c.vmx_basic);
+		EXPECT_EQ(0ULL, c.feature_control);
+	} else {
+		EXPECT_EQ(MINIVMM_BACKEND_VMX, (int)c.backend);
+		EXPECT_TRUE(!!(c.caps & MINIVMM_CAP_VMX));
+		EXPECT_NE(0xa5a5a5a5u, c.vmcs_revision_id);
+		EXPECT_NE(0xa5a5a5a5a5a5a5a5ULL, c.vmx_basic);
+	}
 	EXPECT_NE(0xa5a5a5a5u, c.nr_cpus);
 	EXPECT_LT(0u, c.nr_cpus);
-	EXPECT_NE(0xa5a5a5a5a5a5a5a5ULL, c.vmx_basic);
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(0ULL, c.reserved[i]) TH_LOG("reserved[%d]", i);
+}
+
+TEST_F(dev, svm_caps_by_backend)
+{
+	struct minivmm_caps c;
+	struct minivmm_svm_caps s;
+	unsigned int eax, ebx, ecx, edx;
+
+	ASSERT_EQ(0, mvmm_get_caps(self->fd, &c));
+	memset(&s, 0xa5, sizeof(s));
+	s.flags = 0;
+	memset(s.reserved, 0, sizeof(s.reserved));
+	if (c.backend != MINIVMM_BACKEND_SVM) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, MINIVMM_GET_SVM_CAPS, &s));
+		EXPECT_EQ(ENODEV, errno);
+		return;
+	}
+	ASSERT_EQ(0, ioctl(self->fd, MINIVMM_GET_SVM_CAPS, &s)) TH_LOG("%m");
+	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			 : "a"(0x8000000a), "c"(0));
+	EXPECT_EQ(eax & 0xff, s.revision);
+	EXPECT_EQ(ebx, s.nr_asids);
+	EXPECT_EQ(edx, s.features);
+	EXPECT_EQ(!!(edx & 8), !!(c.caps & MINIVMM_CAP_NRIPS));
+	EXPECT_EQ(!!(edx & 0x40), !!(c.caps & MINIVMM_CAP_FLUSH_BY_ASID));
+	EXPECT_EQ(!!(edx & 0x80), !!(c.caps & MINIVMM_CAP_DECODE_ASSISTS));
+	EXPECT_EQ(0ULL, s.vm_cr & 0x10);	/* SVMDIS: the module loaded */
+	/* Flags and reserved words are checked like GET_CAPS'. */
+	s.flags = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, MINIVMM_GET_SVM_CAPS, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.flags = 0;
+	s.reserved[5] = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, MINIVMM_GET_SVM_CAPS, &s));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, MINIVMM_GET_SVM_CAPS, NULL));
+	EXPECT_EQ(EFAULT, errno);
 }
 
 TEST_F(dev, caps_null_efault)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "minivmm_util.h"
+#include "mvmm.h"
 
 #define VECTOR_UD	6
 #define VECTOR_TEST	0x40
@@ -145,6 +146,8 @@ TEST(triple_fault_is_shutdown)
 
 #define EXIT_REASON_INVALID_STATE	33
 #define EXIT_REASON_FAILED_VMENTRY	(1ULL << 31)
+/* AMD-V: VMEXIT_INVALID, the exit code of a VMRUN that refused the state. */
+#define SVM_EXIT_ERR_CODE		0xffffffffULL
 
 static void pg_without_pe(struct minivmm_sregs *sr)
 {
@@ -167,12 +170,14 @@ static void cs_l_and_db(struct minivmm_sregs *sr)
 }
 
 /*
- * SET_SREGS refuses @bad (EINVAL) or RUN fails the entry (FAIL_ENTRY, VMX
- * basic reason 33); either way the host lives on, the same vCPU runs once
- * given a valid state again, and a new VM works.
+ * SET_SREGS refuses @bad (EINVAL) or RUN fails the entry (FAIL_ENTRY: VMX
+ * basic reason 33, or SVM_EXIT_ERR when VMRUN's consistency checks refuse
+ * it); either way the host lives on, the same vCPU runs once given a valid
+ * state again, and a new VM works. AMD-V checks less than VT-x: a state
+ * without @svm_checks runs there (the guest's own problem).
  */
 static void check_invalid_state(struct __test_metadata *_metadata,
-				void (*bad)(struct minivmm_sregs *sr))
+				void (*bad)(struct minivmm_sregs *sr), bool svm_checks)
 {
 	struct minivmm_sregs good, sr;
 	struct mvm_vcpu *vcpu;
@@ -188,13 +193,19 @@ static void check_invalid_state(struct __test_metadata *_metadata,
 	if (r) {
 		EXPECT_EQ(-EINVAL, r);
 		TH_LOG("SET_SREGS refused the state");
+	} else if (mvmm_is_svm() && !svm_checks) {
+		TH_LOG("AMD-V runs this state");
 	} else {
 		ASSERT_RUN_EXIT(vcpu, MINIVMM_EXIT_FAIL_ENTRY);
 		reason = vcpu->run->fail_entry.hardware_entry_failure_reason;
 		TH_LOG("FAIL_ENTRY: hardware reason 0x%llx on CPU %u",
 		       (unsigned long long)reason, vcpu->run->fail_entry.cpu);
-		EXPECT_EQ(EXIT_REASON_FAILED_VMENTRY | EXIT_REASON_INVALID_STATE,
-			  reason & 0xffffffffULL);
+		if (mvmm_is_svm()) {
+			EXPECT_EQ(SVM_EXIT_ERR_CODE, reason & 0xffffffffULL);
+		} else {
+			EXPECT_EQ(EXIT_REASON_FAILED_VMENTRY | EXIT_REASON_INVALID_STATE,
+				  reason & 0xffffffffULL);
+		}
 		ASSERT_EQ(0, vcpu_set_sregs(vcpu, &good));
 	}
 	ASSERT_DONE(vcpu);
@@ -204,22 +215,22 @@ static void check_invalid_state(struct __test_metadata *_metadata,
 
 TEST(invalid_state_pg_without_pe)
 {
-	check_invalid_state(_metadata, pg_without_pe);
+	check_invalid_state(_metadata, pg_without_pe, true);
 }
 
 TEST(invalid_state_tr_unusable)
 {
-	check_invalid_state(_metadata, tr_unusable);
+	check_invalid_state(_metadata, tr_unusable, false);
 }
 
 TEST(invalid_state_tr_16bit_in_long_mode)
 {
-	check_invalid_state(_metadata, tr_16bit_in_long_mode);
+	check_invalid_state(_metadata, tr_16bit_in_long_mode, false);
 }
 
 TEST(invalid_state_cs_l_and_db)
 {
-	check_invalid_state(_metadata, cs_l_and_db);
+	check_invalid_state(_metadata, cs_l_and_db, true);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -492,7 +503,9 @@ TEST(real_mode_reset_vector)
 	ASSERT_NE(NULL, vm);
 	memset(&caps, 0, sizeof(caps));
 	ASSERT_EQ(0, ioctl(vm->dev_fd, MINIVMM_GET_CAPS, &caps));
-	if (!(caps.caps & MINIVMM_CAP_UNRESTRICTED_GUEST)) {
+	/* AMD-V runs real mode as it is; VT-x needs unrestricted guest. */
+	if (caps.backend != MINIVMM_BACKEND_SVM &&
+	    !(caps.caps & MINIVMM_CAP_UNRESTRICTED_GUEST)) {
 		vm_free(vm);
 		SKIP(return, "no unrestricted guest: real mode cannot run under VT-x");
 	}
@@ -539,6 +552,46 @@ TEST(real_mode_reset_vector)
 	vm_free(vm);
 	munmap(hi, SEG64K);
 	munmap(lo, SEG64K);
+}
+
+/* 32-bit code: out %al, $0x80; hlt. Runs as data of the binary. */
+static const uint8_t code32_out_hlt[] = { 0xe6, 0x80, 0xf4 };
+
+/*
+ * A guest in protected mode with EFER.LME set but paging and PAE off (a
+ * step a kernel may take on its way to long mode) exits and enters again.
+ * QEMU's emulated AMD-V lost the host's CR0 on such an exit and hung the
+ * host; the backend keeps LME out of the VMCB until paging is on.
+ */
+TEST(lme_without_paging_exits)
+{
+	struct minivmm_regs regs;
+	struct minivmm_sregs sr;
+	struct mvm_vcpu *vcpu;
+	struct mvm_vm *vm = new_vm_vcpu(&vcpu, guest_nothing);
+	uint64_t efer;
+
+	ASSERT_NE(NULL, vm);
+	ASSERT_EQ(0, vcpu_get_sregs(vcpu, &sr));
+	sr.cr0 = X86_CR0_PE | X86_CR0_ET;
+	sr.cr4 = 0;
+	sr.efer = EFER_LME;
+	sr.cs.l = 0;
+	sr.cs.db = 1;
+	sr.cs.limit = 0xffffffff;
+	sr.cs.g = 1;
+	sr.tr.type = 11;
+	ASSERT_EQ(0, vcpu_set_sregs(vcpu, &sr));
+	ASSERT_EQ(0, vcpu_get_regs(vcpu, &regs));
+	regs.rip = (uint64_t)(uintptr_t)code32_out_hlt;
+	ASSERT_EQ(0, vcpu_set_regs(vcpu, &regs));
+	ASSERT_RUN_EXIT(vcpu, MINIVMM_EXIT_IO);
+	EXPECT_EQ(0x80, vcpu->run->io.port);
+	ASSERT_RUN_EXIT(vcpu, MINIVMM_EXIT_HLT);
+	ASSERT_EQ(0, vcpu_get_msr(vcpu, 0xc0000080, &efer));
+	EXPECT_EQ(EFER_LME, efer & (EFER_LME | EFER_LMA));
+	vm_free(vm);
+	ASSERT_NEW_VM_WORKS();
 }
 
 TEST_HARNESS_MAIN

@@ -7,8 +7,9 @@
 # when anything failed.
 #
 # usage: check.sh --kver KVER [--host HOST] [--only STAGE[,STAGE...]]
-# Stages: unit judge uapi checkpatch kerneldoc sparse module-6.12 novmx planted
-# vmx (two boots: vmx and vmx-swap, accounted separately)
+# Stages: unit judge uapi checkpatch kerneldoc sparse module-6.12 novmx nosvm
+# planted vmx (two boots: vmx and vmx-swap, accounted separately) svm (the
+# AMD-V backend in QEMU, run once the vmx boot is done and a core is free)
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -97,11 +98,14 @@ if want module-6.12; then
 		ts=$((ts + 1))
 	fi
 fi
-stage novmx "$here/run.sh" --host qemu --kver "$kver" --plan "$here/plans/novmx.plan"
+stage novmx "$here/run.sh" --host qemu-novmx --kver "$kver" --plan "$here/plans/novmx.plan" \
+	--out "$top/build/testhost/novmx-qemu-novmx"
+stage nosvm "$here/run.sh" --host qemu-nosvm --kver "$kver" --plan "$here/plans/novmx.plan" \
+	--out "$top/build/testhost/novmx-qemu-nosvm"
 
 # The harness must see a failure: the same host with a planted false test.
 planted() {
-	"$here/run.sh" --host qemu --kver "$kver" --plan "$here/plans/novmx.plan" \
+	"$here/run.sh" --host qemu-novmx --kver "$kver" --plan "$here/plans/novmx.plan" \
 		--plant-failure --out "$top/build/testhost/planted" > "$logs/planted.inner" 2>&1
 	local rc=$?
 	if [ $rc != 0 ] && grep -q 'planted_failure' "$logs/planted.inner" &&
@@ -121,6 +125,10 @@ if [ -n "$bg_pid" ]; then
 	rc=$?
 	sed 's/^/    /' "$logs/vmx.log" | grep -vE '^    (ISOLINUX|Loading|$)' | tail -n 80
 	account vmx $rc $(($(date +%s) - vmx_t0))
+fi
+# AMD-V in QEMU: on the core the vmx boot left free.
+stage svm "$here/run.sh" --host qemu --kver "$kver" --plan "$here/plans/svm.plan"
+if [ -n "$bg2_pid" ]; then
 	wait "$bg2_pid"
 	rc=$?
 	sed 's/^/    /' "$logs/vmx-swap.log" | grep -vE '^    (ISOLINUX|Loading|$)' | tail -n 40

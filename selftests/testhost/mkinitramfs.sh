@@ -58,7 +58,7 @@ cp "$here/setup-swap.sh" "$root/tests/setup-swap.sh"
 # Modules of the test host's own kernel, flat under /lib/modules/host.
 mods=/lib/modules/$kver/kernel
 for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko \
-	 mm/zsmalloc.ko drivers/block/zram/zram.ko; do
+	 arch/x86/kvm/kvm-amd.ko drivers/crypto/ccp/ccp.ko mm/zsmalloc.ko drivers/block/zram/zram.ko; do
 	for f in "$mods/$m" "$mods/$m.xz"; do
 		[ -f "$f" ] || continue
 		case $f in

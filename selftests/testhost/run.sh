@@ -7,13 +7,18 @@
 # usage: run.sh --plan PLAN [--host HOST] [--kver KVER] [--timeout SECONDS]
 #               [--cpus N] [--mem MIB] [--out DIR] [--show-output] [--quiet]
 #               [--allow-skip] [--plant-failure] [--append KERNEL-ARGS]
+#               [--monitor SOCKET]
 #
 # HOST: bochs  Bochs 2.7, Intel Skylake-X model with VMX + EPT (slow, ~2.5 min boot)
-#       qemu   QEMU TCG, AMD EPYC model: no VMX at all (fast; refusal paths)
+#       qemu   QEMU TCG, AMD EPYC model with SVM + NPT: the AMD-V backend (fast)
+#       qemu-novmx   QEMU TCG, Intel Skylake model without VMX (refusal)
+#       qemu-nosvm   QEMU TCG, AMD EPYC model without SVM (refusal)
 #       kvm    QEMU with -accel kvm -cpu host (needs /dev/kvm and nested VT-x)
 #       vmx    kvm when /dev/kvm and a VT-x host CPU exist, else bochs (default)
 # --append adds to the test host's kernel command line (e.g. mitigations=off
 # to measure what the kernel's speculation mitigations cost the exit path).
+# --monitor (QEMU hosts) puts QEMU's monitor on a Unix socket, to inspect a
+# stuck host ("info registers -a").
 # Exit status: 0 when every test passed; 1 on any failure, skip (unless
 # --allow-skip), kernel error, missing result, emulator failure or timeout.
 set -uo pipefail
@@ -21,7 +26,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 host=vmx plan="" kver="" timeout="" cpus=1 mem=1024 out="" show=0 quiet=0 allow_skip=0 plant=0
-append=""
+append="" monitor=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--host) host=$2; shift 2 ;;
@@ -36,7 +41,8 @@ while [ $# -gt 0 ]; do
 	--allow-skip) allow_skip=1; shift ;;
 	--plant-failure) plant=1; shift ;;
 	--append) append=$2; shift 2 ;;
-	-h|--help) sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--monitor) monitor=$2; shift 2 ;;
+	-h|--help) sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 1 ;;
 	esac
 done
@@ -63,8 +69,8 @@ if [ "$host" = vmx ]; then
 fi
 case $host in
 bochs) : "${timeout:=3600}" ;;
-qemu|kvm) : "${timeout:=300}" ;;
-*) echo "run.sh: unknown host '$host' (bochs, qemu, kvm, vmx)" >&2; exit 1 ;;
+qemu|qemu-novmx|qemu-nosvm|kvm) : "${timeout:=300}" ;;
+*) echo "run.sh: unknown host '$host' (bochs, qemu, qemu-novmx, qemu-nosvm, kvm, vmx)" >&2; exit 1 ;;
 esac
 
 name=$(basename "$plan" .plan)
@@ -123,10 +129,15 @@ start_bochs() {
 }
 
 start_qemu() {
-	local accel=tcg cpu=EPYC,+svm,+npt
-	[ "$host" = kvm ] && accel=kvm cpu=host
+	local accel=tcg cpu=EPYC,+svm,+npt mon=none
+	[ -n "$monitor" ] && mon=unix:$monitor,server,nowait
+	case $host in
+	kvm) accel=kvm cpu=host ;;
+	qemu-novmx) cpu=Skylake-Client,-vmx ;;
+	qemu-nosvm) cpu=EPYC,-svm ;;
+	esac
 	qemu-system-x86_64 -machine q35 -accel $accel -cpu $cpu -smp "$cpus" -m "$mem" \
-		-display none -monitor none -serial "file:$serial" -no-reboot \
+		-display none -monitor "$mon" -serial "file:$serial" -no-reboot \
 		-kernel "$vmlinuz" -initrd "$out/initrd.img" -append "$cmdline" \
 		>"$out/qemu.out" 2>&1 &
 	emu_pid=$!

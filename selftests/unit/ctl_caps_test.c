@@ -297,3 +297,65 @@ UNIT_TEST(ctl_caps_json_zero_caps)
 	}
 	free(doc);
 }
+
+/* The AMD-V form: SVM words, the SVM facts, no VT-x field at all. */
+UNIT_TEST(ctl_caps_svm_report)
+{
+	static const struct minivmm_caps c = {
+		.backend = MINIVMM_BACKEND_SVM,
+		.caps = MINIVMM_CAP_SVM | MINIVMM_CAP_SVM_FW_ENABLED |
+			MINIVMM_CAP_NPT | MINIVMM_CAP_FLUSH_BY_ASID,
+		.nr_cpus = 2,
+	};
+	static const struct minivmm_svm_caps s = {
+		.revision = 1, .nr_asids = 32768, .features = 0x41, .vm_cr = 0x8,
+	};
+	struct caps_report r = { .device = "/d", .api_version = 1, .caps = &c,
+				 .svm = &s };
+	char *buf = NULL, v[256];
+	unsigned long long n;
+	size_t size = 0, i;
+	FILE *f;
+	bool b;
+
+	f = open_memstream(&buf, &size);
+	REQUIRE(f);
+	CHECK_EQ(caps_report_text(f, &r), 0);
+	fclose(f);
+	REQUIRE(buf);
+	CHECK_STREQ(text_value(buf, "Backend", v, sizeof(v)), "SVM (AMD-V)");
+	CHECK_STREQ(text_value(buf, "SVM revision", v, sizeof(v)), "1");
+	CHECK_STREQ(text_value(buf, "ASIDs", v, sizeof(v)), "32768");
+	CHECK_STREQ(text_value(buf, "Nested paging", v, sizeof(v)), "yes");
+	CHECK_STREQ(text_value(buf, "Next RIP saved", v, sizeof(v)), "no");
+	CHECK_STREQ(text_value(buf, "Flush by ASID", v, sizeof(v)), "yes");
+	CHECK_STREQ(text_value(buf, "CPUID 0x8000000A EDX", v, sizeof(v)), "0x00000041");
+	CHECK_STREQ(text_value(buf, "VM_CR", v, sizeof(v)), "0x0000000000000008");
+	CHECK(!text_value(buf, "VMCS revision id", v, sizeof(v)));
+	CHECK(!text_value(buf, "EPT", v, sizeof(v)));
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &size);
+	REQUIRE(f);
+	caps_report_json(f, &r);
+	fclose(f);
+	REQUIRE(buf);
+	CHECK_EQ(json_validate(buf), JSON_OBJECT);
+	CHECK_EQ(json_get_string(buf, "backend", v, sizeof(v)), 0);
+	CHECK_STREQ(v, "svm");
+	CHECK_EQ(json_get_u64(buf, "nr_asids", &n), 0);
+	CHECK_EQ(n, 32768);
+	CHECK_EQ(json_get_string(buf, "raw.vm_cr", v, sizeof(v)), 0);
+	CHECK_EQ(strtoull(v, NULL, 16), 8);
+	CHECK(json_get_u64(buf, "vmcs_revision_id", &n) != 0);
+	for (i = 0; i < svm_caps_bit_names_count; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "caps.%s", svm_caps_bit_names[i].key);
+		CHECK_EQ(json_get_bool(buf, path, &b), 0);
+		CHECK_EQ(b, !!(c.caps & svm_caps_bit_names[i].bit));
+	}
+	CHECK_STREQ(backend_key(MINIVMM_BACKEND_SVM), "svm");
+	free(buf);
+}

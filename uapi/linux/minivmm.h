@@ -47,6 +47,14 @@
 #define MINIVMM_CAP_PREEMPTION_TIMER	(1ULL << 12) /* VMX-preemption timer */
 #define MINIVMM_CAP_TRUE_CTLS		(1ULL << 13) /* IA32_VMX_TRUE_*_CTLS exist */
 #define MINIVMM_CAP_SECONDARY_CTLS	(1ULL << 14) /* secondary proc-based controls */
+/* AMD-V (MINIVMM_BACKEND_SVM): CPUID 0x80000001 and 0x8000000A, VM_CR. */
+#define MINIVMM_CAP_SVM			(1ULL << 15) /* CPUID 0x80000001:ECX.SVM */
+#define MINIVMM_CAP_SVM_FW_ENABLED	(1ULL << 16) /* VM_CR.SVMDIS clear */
+#define MINIVMM_CAP_NPT			(1ULL << 17) /* nested paging */
+#define MINIVMM_CAP_NRIPS		(1ULL << 18) /* next RIP saved on exits */
+#define MINIVMM_CAP_FLUSH_BY_ASID	(1ULL << 19) /* TLB flush of one ASID */
+#define MINIVMM_CAP_DECODE_ASSISTS	(1ULL << 20) /* exit operands decoded */
+#define MINIVMM_CAP_VMCB_CLEAN		(1ULL << 21) /* VMCB clean bits */
 
 /* Bits of minivmm_caps.invept_types. */
 #define MINIVMM_INVEPT_SINGLE_CONTEXT	(1U << 0)
@@ -60,6 +68,7 @@
 
 /* minivmm_caps.backend */
 #define MINIVMM_BACKEND_VMX		1
+#define MINIVMM_BACKEND_SVM		2	/* AMD-V; the VMX fields read 0 */
 
 /**
  * struct minivmm_caps - what this CPU offers to minivmm (MINIVMM_GET_CAPS)
@@ -98,6 +107,32 @@ struct minivmm_caps {
 };
 
 #define MINIVMM_GET_CAPS	_IOWR(MINIVMMIO, 0x01, struct minivmm_caps)
+
+/**
+ * struct minivmm_svm_caps - what an AMD-V CPU offers (MINIVMM_GET_SVM_CAPS)
+ * @flags: in: must be 0.
+ * @revision: out: the SVM revision, CPUID 0x8000000A:EAX[7:0].
+ * @nr_asids: out: address space IDs per CPU, CPUID 0x8000000A:EBX (ASID 0
+ *	is the host's).
+ * @features: out: raw CPUID 0x8000000A:EDX (bit 0 nested paging, 3 NRIPS,
+ *	5 VMCB clean bits, 6 flush by ASID, 7 decode assists; AMD APM Vol. 3).
+ * @vm_cr: out: raw MSR VM_CR (0xc0010114; bit 4 SVMDIS).
+ * @reserved: in: must be zero; out: zero.
+ */
+struct minivmm_svm_caps {
+	__u32 flags;
+	__u32 revision;
+	__u32 nr_asids;
+	__u32 features;
+	__u64 vm_cr;
+	__u64 reserved[6];
+};
+
+/*
+ * MINIVMM_GET_SVM_CAPS: the AMD-V specifics next to MINIVMM_GET_CAPS
+ * (whose VMX fields read 0 on AMD-V). -ENODEV with another backend.
+ */
+#define MINIVMM_GET_SVM_CAPS	_IOWR(MINIVMMIO, 0x04, struct minivmm_svm_caps)
 
 /*
  * MINIVMM_CREATE_VM: argument must be 0. Returns a new VM file descriptor

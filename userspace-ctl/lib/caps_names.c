@@ -29,6 +29,17 @@ const struct bit_name caps_bit_names[] = {
 };
 const size_t caps_bit_names_count = ARRAY_SIZE(caps_bit_names);
 
+const struct bit_name svm_caps_bit_names[] = {
+	{ MINIVMM_CAP_SVM, "svm", "SVM" },
+	{ MINIVMM_CAP_SVM_FW_ENABLED, "svm_fw_enabled", "Enabled by firmware" },
+	{ MINIVMM_CAP_NPT, "npt", "Nested paging" },
+	{ MINIVMM_CAP_NRIPS, "nrips", "Next RIP saved" },
+	{ MINIVMM_CAP_FLUSH_BY_ASID, "flush_by_asid", "Flush by ASID" },
+	{ MINIVMM_CAP_DECODE_ASSISTS, "decode_assists", "Decode assists" },
+	{ MINIVMM_CAP_VMCB_CLEAN, "vmcb_clean", "VMCB clean bits" },
+};
+const size_t svm_caps_bit_names_count = ARRAY_SIZE(svm_caps_bit_names);
+
 const struct bit_name invept_type_names[] = {
 	{ MINIVMM_INVEPT_SINGLE_CONTEXT, "single_context", "single-context" },
 	{ MINIVMM_INVEPT_ALL_CONTEXT, "all_context", "all-context" },
@@ -97,10 +108,24 @@ char *bit_names_words(const struct bit_name *names, size_t n,
 
 const char *backend_key(unsigned int backend)
 {
-	return backend == MINIVMM_BACKEND_VMX ? "vmx" : "unknown";
+	switch (backend) {
+	case MINIVMM_BACKEND_VMX:
+		return "vmx";
+	case MINIVMM_BACKEND_SVM:
+		return "svm";
+	default:
+		return "unknown";
+	}
 }
 
 const char *backend_name(unsigned int backend)
 {
-	return backend == MINIVMM_BACKEND_VMX ? "VMX (Intel VT-x)" : "unknown";
+	switch (backend) {
+	case MINIVMM_BACKEND_VMX:
+		return "VMX (Intel VT-x)";
+	case MINIVMM_BACKEND_SVM:
+		return "SVM (AMD-V)";
+	default:
+		return "unknown";
+	}
 }

@@ -2,7 +2,8 @@
 /*
  * Words for the bits of struct minivmm_caps: a JSON key and a human name
  * for every MINIVMM_CAP_*, MINIVMM_INVEPT_* and MINIVMM_INVVPID_* bit, in
- * the order minivmm-ctl reports them.
+ * the order minivmm-ctl reports them. caps_bit_names has the VT-x bits,
+ * svm_caps_bit_names the AMD-V ones.
  */
 #ifndef MINIVMM_CTL_CAPS_NAMES_H
 #define MINIVMM_CTL_CAPS_NAMES_H
@@ -18,6 +19,8 @@ struct bit_name {
 
 extern const struct bit_name caps_bit_names[];
 extern const size_t caps_bit_names_count;
+extern const struct bit_name svm_caps_bit_names[];
+extern const size_t svm_caps_bit_names_count;
 extern const struct bit_name invept_type_names[];
 extern const size_t invept_type_names_count;
 extern const struct bit_name invvpid_type_names[];
@@ -37,7 +40,10 @@ unsigned long long bit_names_mask(const struct bit_name *names, size_t n);
 char *bit_names_words(const struct bit_name *names, size_t n,
 		      unsigned long long value, char *buf, size_t size);
 
-/* "vmx" / "VMX (Intel VT-x)" for MINIVMM_BACKEND_VMX, else "unknown". */
+/*
+ * "vmx" / "VMX (Intel VT-x)" for MINIVMM_BACKEND_VMX, "svm" / "SVM (AMD-V)"
+ * for MINIVMM_BACKEND_SVM, else "unknown".
+ */
 const char *backend_key(unsigned int backend);
 const char *backend_name(unsigned int backend);
 

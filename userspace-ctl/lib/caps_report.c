@@ -35,10 +35,22 @@ static void cap_detail(const struct minivmm_caps *c, unsigned long long bit,
 			 c->preemption_timer_shift);
 }
 
+static bool is_svm(const struct caps_report *r)
+{
+	return r->caps->backend == MINIVMM_BACKEND_SVM && r->svm;
+}
+
 static int add_summary(struct table *t, const struct caps_report *r)
 {
 	const struct minivmm_caps *c = r->caps;
 
+	if (is_svm(r))
+		return table_kv(t, "Device", "%s", r->device) |
+		       table_kv(t, "Backend", "%s", backend_name(c->backend)) |
+		       table_kv(t, "API version", "%d", r->api_version) |
+		       table_kv(t, "SVM revision", "%u", r->svm->revision) |
+		       table_kv(t, "ASIDs", "%u", r->svm->nr_asids) |
+		       table_kv(t, "Host CPUs", "%u", c->nr_cpus);
 	return table_kv(t, "Device", "%s", r->device) |
 	       table_kv(t, "Backend", "%s", backend_name(c->backend)) |
 	       table_kv(t, "API version", "%d", r->api_version) |
@@ -50,19 +62,21 @@ static int add_summary(struct table *t, const struct caps_report *r)
 static int add_caps(struct table *t, const struct caps_report *r)
 {
 	const struct minivmm_caps *c = r->caps;
+	const struct bit_name *names = is_svm(r) ? svm_caps_bit_names : caps_bit_names;
+	size_t n = is_svm(r) ? svm_caps_bit_names_count : caps_bit_names_count;
 	unsigned long long other;
 	char detail[300];
 	int ret = 0;
 	size_t i;
 
-	for (i = 0; i < caps_bit_names_count; i++) {
-		const struct bit_name *b = &caps_bit_names[i];
+	for (i = 0; i < n; i++) {
+		const struct bit_name *b = &names[i];
 
 		cap_detail(c, b->bit, detail, sizeof(detail));
 		ret |= table_kv(t, b->name, "%s%s", yes_no(c->caps & b->bit),
 				detail);
 	}
-	other = c->caps & ~bit_names_mask(caps_bit_names, caps_bit_names_count);
+	other = c->caps & ~bit_names_mask(names, n);
 	if (other)
 		ret |= table_kv(t, "Other capability bits", "0x%llx", other);
 	return ret;
@@ -72,6 +86,10 @@ static int add_raw(struct table *t, const struct caps_report *r)
 {
 	const struct minivmm_caps *c = r->caps;
 
+	if (is_svm(r))
+		return table_kv(t, "CPUID 0x8000000A EDX", "0x%08x", r->svm->features) |
+		       table_kv(t, "VM_CR", "0x%016llx", (unsigned long long)r->svm->vm_cr) |
+		       table_kv(t, "caps", "0x%016llx", (unsigned long long)c->caps);
 	return table_kv(t, "IA32_VMX_BASIC", "0x%016llx",
 			(unsigned long long)c->vmx_basic) |
 	       table_kv(t, "IA32_VMX_EPT_VPID_CAP", "0x%016llx",
@@ -136,6 +154,21 @@ static void json_raw(struct json_writer *w, const struct minivmm_caps *c)
 	jw_object_end(w);
 }
 
+static void json_svm(struct json_writer *w, const struct caps_report *r)
+{
+	const struct minivmm_caps *c = r->caps;
+
+	jw_u64(w, "svm_revision", r->svm->revision);
+	jw_u64(w, "nr_asids", r->svm->nr_asids);
+	jw_u64(w, "nr_cpus", c->nr_cpus);
+	json_bits(w, "caps", svm_caps_bit_names, svm_caps_bit_names_count, c->caps);
+	jw_object_begin(w, "raw");
+	jw_hex(w, "caps", c->caps);
+	jw_hex(w, "svm_features", r->svm->features);
+	jw_hex(w, "vm_cr", r->svm->vm_cr);
+	jw_object_end(w);
+}
+
 void caps_report_json(FILE *f, const struct caps_report *r)
 {
 	const struct minivmm_caps *c = r->caps;
@@ -143,6 +176,16 @@ void caps_report_json(FILE *f, const struct caps_report *r)
 
 	jw_init(&w, f);
 	jw_object_begin(&w, NULL);
+	if (is_svm(r)) {
+		jw_string(&w, "device", r->device);
+		jw_u64(&w, "api_version", r->api_version);
+		jw_string(&w, "backend", backend_key(c->backend));
+		jw_u64(&w, "backend_id", c->backend);
+		json_svm(&w, r);
+		jw_object_end(&w);
+		jw_finish(&w);
+		return;
+	}
 	jw_string(&w, "device", r->device);
 	jw_u64(&w, "api_version", r->api_version);
 	jw_string(&w, "backend", backend_key(c->backend));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The capability report of "minivmm-ctl caps", as text for people or as
- * one JSON object, from a struct minivmm_caps (no device needed).
+ * one JSON object, from a struct minivmm_caps and, on AMD-V, a struct
+ * minivmm_svm_caps (no device needed).
  */
 #ifndef MINIVMM_CTL_CAPS_REPORT_H
 #define MINIVMM_CTL_CAPS_REPORT_H
@@ -13,6 +14,7 @@ struct caps_report {
 	const char *device;		/* path the caps came from */
 	int api_version;		/* MINIVMM_GET_API_VERSION's answer */
 	const struct minivmm_caps *caps;
+	const struct minivmm_svm_caps *svm;	/* AMD-V only, else NULL */
 };
 
 int caps_report_text(FILE *f, const struct caps_report *r);

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * minivmm and the rest of the host: CPU hotplug while a VM exists (the
- * VMCS on the CPU going offline is VMCLEARed, VMX is entered again on the
- * CPU coming back), and taking turns with Linux's own kvm_intel (whoever
- * holds VMX first makes the other's VM creation fail with EBUSY).
+ * minivmm and the rest of the host: CPU hotplug while a VM exists (VT-x:
+ * the VMCS on the CPU going offline is VMCLEARed, VMX is entered again on
+ * the CPU coming back; AMD-V: EFER.SVME off and on again), and taking
+ * turns with Linux's own KVM, kvm_intel or kvm_amd (whoever holds the
+ * CPUs' virtualization first makes the other's VM creation fail with
+ * EBUSY).
  *
- * Needs 2 CPUs, CPU hotplug, and kvm_intel loaded (the plan loads it).
+ * Needs 2 CPUs, CPU hotplug, and the vendor's KVM module loaded (the plans
+ * load it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -84,16 +87,16 @@ TEST(cpu_offline_and_online_under_a_vm)
 	vm_free(vm);
 }
 
-TEST(taking_turns_with_kvm_intel)
+TEST(taking_turns_with_kvm)
 {
 	int kvm, kvm_vm, dev, vm;
 
 	kvm = open("/dev/kvm", O_RDWR);
-	ASSERT_LE(0, kvm) TH_LOG("/dev/kvm: %s (is kvm_intel loaded?)", strerror(errno));
+	ASSERT_LE(0, kvm) TH_LOG("/dev/kvm: %s (is kvm_intel or kvm_amd loaded?)", strerror(errno));
 	dev = mvm_open_dev();
 	ASSERT_LE(0, dev);
 
-	/* KVM holds VMX while it has a VM: minivmm must refuse, cleanly. */
+	/* KVM holds VMX or SVM while it has a VM: minivmm must refuse, cleanly. */
 	kvm_vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	ASSERT_LE(0, kvm_vm) TH_LOG("KVM_CREATE_VM: %s", strerror(errno));
 	vm = ioctl(dev, MINIVMM_CREATE_VM, 0);
@@ -101,7 +104,7 @@ TEST(taking_turns_with_kvm_intel)
 	EXPECT_EQ(EBUSY, errno);
 	close(kvm_vm);
 
-	/* KVM let go of VMX: minivmm takes it, and now KVM is refused. */
+	/* KVM let go: minivmm takes the CPUs, and now KVM is refused. */
 	vm = ioctl(dev, MINIVMM_CREATE_VM, 0);
 	ASSERT_LE(0, vm) TH_LOG("MINIVMM_CREATE_VM after KVM: %s", strerror(errno));
 	kvm_vm = ioctl(kvm, KVM_CREATE_VM, 0);
